@@ -1,0 +1,56 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from crm.filters import ConsentFilter
+from crm.models import Consent
+from crm.services.consent import consent_record
+
+from .base import HistoryMixin, ServiceViewSet
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_at = serializers.DateTimeField(
+        required=False, help_text="When the contact gave or withdrew consent; defaults to now."
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "contact",
+            "purpose",
+            "granted",
+            "source",
+            "text_version",
+            "recorded_at",
+            "recorded_by",
+            "note",
+        ]
+
+    def validate_recorded_at(self, value):
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise serializers.ValidationError(_("Consent cannot be recorded in the future."))
+        return value
+
+
+class ConsentViewSet(HistoryMixin, ServiceViewSet):
+    """Consent statements, append-only: a withdrawal is a new record with granted=false.
+
+    The current state for a contact and purpose is the latest record. Records cannot be
+    edited or deleted, so PUT, PATCH and DELETE answer 405.
+    """
+
+    serializer_class = ConsentSerializer
+    filterset_class = ConsentFilter
+    ordering_fields = ["recorded_at"]
+    ordering = ["-recorded_at", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    history_label = "consent"
+
+    def get_queryset(self):
+        return Consent.objects.select_related("recorded_by")
+
+    def create_object(self, data):
+        return consent_record(recorded_by=self.request.user, **data)

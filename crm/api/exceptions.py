@@ -1,0 +1,41 @@
+"""One place that turns domain and database errors into clear 4xx answers.
+
+Services raise Django's ValidationError (field -> messages); deleting something still in use
+raises ProtectedError; a race past validation ends in IntegrityError. None of them is a 500.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = as_serializer_error(exc)
+        # Django files rule-level errors under "__all__"; the API says non_field_errors.
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+        return Response(
+            {
+                "detail": _("This record is still in use by %(what)s; remove those first.")
+                % {"what": ", ".join(blockers)}
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, IntegrityError):
+        return Response(
+            {"detail": _("This change conflicts with existing data; reload and try again.")},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)

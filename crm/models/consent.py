@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import ConsentPurpose, ConsentSource, choices_check
+
+
+class Consent(models.Model):
+    """One recorded statement of consent for a purpose, or of its withdrawal.
+
+    Records are only ever added: a withdrawal is a new row with ``granted=False``. The state
+    for a contact and purpose is the latest row (by ``recorded_at``, then id); no row means
+    no consent.
+    """
+
+    contact = models.ForeignKey("crm.Contact", on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
+    text_version = models.CharField(_("text version"), max_length=50, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            choices_check("purpose", ConsentPurpose),
+            choices_check("source", ConsentSource),
+        ]
+        indexes = [models.Index(fields=["contact", "purpose", "-recorded_at", "-id"])]
+
+    def __str__(self):
+        verb = "granted" if self.granted else "withdrew"
+        return f"{self.contact} {verb} {self.purpose} on {self.recorded_at:%Y-%m-%d}"

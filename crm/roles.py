@@ -1,0 +1,30 @@
+"""The two roles of the product, as Django groups with model permissions.
+
+- coordinator: reads and writes everything in the CRM (API and admin);
+- viewer: reads only.
+Staff and superusers keep Django's usual powers. Using model permissions (rather than a
+hand-written role check) means the admin, the API and later the pages all agree.
+"""
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+COORDINATOR = "coordinator"
+VIEWER = "viewer"
+
+# Apps whose models the roles cover. Later apps (network, outreach) add themselves here.
+ROLE_APPS = ("crm", "taggit", "network")
+
+
+def roles_sync(*, using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> None:
+    """Create the groups and give them the permissions of every model in ROLE_APPS."""
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    perms = Permission.objects.using(using).filter(content_type__app_label__in=ROLE_APPS)
+    coordinator, _ = Group.objects.using(using).get_or_create(name=COORDINATOR)
+    viewer, _ = Group.objects.using(using).get_or_create(name=VIEWER)
+    coordinator.permissions.add(*perms)
+    viewer.permissions.add(*perms.filter(codename__startswith="view_"))

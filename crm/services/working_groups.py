@@ -1,0 +1,54 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import Contact, WorkingGroup, WorkingGroupMembership
+
+from .common import model_create, model_update
+
+WORKING_GROUP_FIELDS = ("title", "theme", "description", "programme", "origin_forum", "status")
+MEMBERSHIP_FIELDS = ("role", "joined_on", "left_on")
+
+
+@transaction.atomic
+def working_group_create(**values) -> WorkingGroup:
+    values = {k: v for k, v in values.items() if k in WORKING_GROUP_FIELDS}
+    # A group born at a forum belongs to that forum's programme unless told otherwise.
+    if values.get("origin_forum") is not None and values.get("programme") is None:
+        values["programme"] = values["origin_forum"].programme
+    return model_create(WorkingGroup, **values)
+
+
+@transaction.atomic
+def working_group_update(*, working_group: WorkingGroup, data: dict) -> WorkingGroup:
+    return model_update(instance=working_group, data=data, fields=WORKING_GROUP_FIELDS)[0]
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    working_group: WorkingGroup,
+    contact: Contact,
+    role: str = "member",
+    joined_on: datetime.date | None = None,
+    left_on: datetime.date | None = None,
+) -> WorkingGroupMembership:
+    return model_create(
+        WorkingGroupMembership,
+        working_group=working_group,
+        contact=contact,
+        role=role,
+        joined_on=joined_on or timezone.localdate(),
+        left_on=left_on,
+    )
+
+
+@transaction.atomic
+def membership_update(*, membership: WorkingGroupMembership, data: dict) -> WorkingGroupMembership:
+    for fixed in ("working_group", "contact"):
+        if fixed in data and data[fixed].pk != getattr(membership, f"{fixed}_id"):
+            raise ValidationError({fixed: _("A membership cannot move; record a new one.")})
+    return model_update(instance=membership, data=data, fields=MEMBERSHIP_FIELDS)[0]

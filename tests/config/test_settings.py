@@ -1,0 +1,131 @@
+"""Settings come from the environment, with defaults that need no set-up at all."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLEAN_ENV = {
+    key: value
+    for key, value in os.environ.items()
+    if key
+    not in {
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "CELERY_RESULT_BACKEND",
+        "EMAIL_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "DJANGO_SETTINGS_MODULE",
+    }
+}
+
+
+def _settings(module: str, **env) -> dict:
+    """Load a settings module in a fresh interpreter and report what it decided."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+        "'name': str(settings.DATABASES['default']['NAME']), "
+        "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL, "
+        "'email': settings.EMAIL_BACKEND, 'email_port': settings.EMAIL_PORT, "
+        "'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": module, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_defaults_need_no_services():
+    decided = _settings("config.settings.local")
+    assert decided["engine"] == "django.db.backends.sqlite3"
+    assert decided["name"].endswith("db.sqlite3")
+    assert decided["eager"] is True
+    assert decided["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert decided["debug"] is True
+
+
+def test_services_come_from_the_environment():
+    decided = _settings(
+        "config.settings.local",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/somewhere",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+        EMAIL_URL="smtp://127.0.0.1:1025",
+        DEBUG="false",
+        ALLOWED_HOSTS="crm.example.org,localhost",
+    )
+    assert decided["engine"] == "django.db.backends.postgresql"
+    assert decided["name"] == "somewhere"
+    assert decided["eager"] is False
+    assert decided["broker"] == "redis://127.0.0.1:6379/3"
+    assert decided["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert decided["email_port"] == 1025
+    assert decided["debug"] is False
+    assert decided["hosts"] == ["crm.example.org", "localhost"]
+
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "k" * 20 + "Zx8!q-" + "9" * 30 + "abcdefghij",
+    "ALLOWED_HOSTS": "crm.example.org",
+    "DATABASE_URL": "sqlite:////tmp/civicnet-deploy-check.sqlite3",
+}
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.production", **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"Set {missing}" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text(PRODUCTION_ENV["SECRET_KEY"] + "\n")
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **CLEAN_ENV,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY_FILE": str(secret),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
