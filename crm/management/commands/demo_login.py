@@ -40,7 +40,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {group_name:<12} user {username!r} password {password!r}  API token {token.key}"
             )
-        self.stdout.write(
-            "Admin: http://127.0.0.1:8000/admin/   API: http://127.0.0.1:8000/api/v1/   "
-            "Docs: http://127.0.0.1:8000/api/v1/docs/"
-        )
