@@ -12,6 +12,7 @@ class CrmConfig(AppConfig):
         # Groups and their permissions are data, but permissions only exist after migrate has
         # created them, so the sync runs after every migrate rather than in a migration.
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        from crm import signals  # noqa: F401  (registers the receivers)
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs):

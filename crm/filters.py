@@ -1,4 +1,5 @@
-"""FilterSets shared by the API, the pages and the exports, so all three run one query.
+"""FilterSets: the one definition of every list filter (the API uses them through
+django-filter's backend; later pages and exports reuse the same classes).
 
 Every free-text filter has a length limit: an over-long value is a 400, not a full scan.
 """

@@ -10,11 +10,14 @@ Two keys are kept:
 """
 
 import re
+import unicodedata
 
 from anyascii import anyascii
 
 _QUOTES = "\"'«»„“”‘’‚‹›`ʼ"
 _QUOTE_TABLE = str.maketrans("", "", _QUOTES)
+# Hyphens and dashes read as spaces: "Green-Almaty" and "Green – Almaty" are one name.
+_DASH_TABLE = str.maketrans(dict.fromkeys("-‐‑‒–—―", " "))
 _SPACES = re.compile(r"\s+")
 
 # Spelling variants of the same Cyrillic sound in common romanisations (BGN/PCGN, passport,
@@ -42,20 +45,29 @@ _DOUBLE_LETTERS = re.compile(r"([a-z])\1+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def _plain_text(text: str) -> str:
+    """NFKC-normalised text without invisible format characters (zero-width spaces, BOMs),
+    so that look-alike spellings pasted from different sources compare equal."""
+    composed = unicodedata.normalize("NFKC", text or "")
+    return "".join(ch for ch in composed if unicodedata.category(ch) != "Cf")
+
+
 def organisation_name_key(name: str) -> str:
-    """The form under which two organisation names count as the same name."""
-    without_quotes = (name or "").translate(_QUOTE_TABLE)
-    return _SPACES.sub(" ", without_quotes).strip().casefold()
+    """The form under which two organisation names count as the same name: case, quotes,
+    dashes, spacing, invisible characters and trailing punctuation do not count."""
+    text = _plain_text(name).translate(_QUOTE_TABLE).translate(_DASH_TABLE)
+    return _SPACES.sub(" ", text).strip().rstrip(".,;:").strip().casefold()
 
 
 def clean_spaces(text: str) -> str:
-    """Trim and collapse inner runs of whitespace (names pasted from spreadsheets)."""
-    return _SPACES.sub(" ", text or "").strip()
+    """Normalise, drop invisible characters, trim and collapse runs of whitespace (names
+    pasted from spreadsheets and messengers)."""
+    return _SPACES.sub(" ", _plain_text(text)).strip()
 
 
 def search_key(*parts: str) -> str:
     """Fold names from any script into one ASCII spelling for script-independent search."""
-    text = anyascii(" ".join(p for p in parts if p)).lower()
+    text = anyascii(_plain_text(" ".join(p for p in parts if p))).lower()
     for variant, folded in _FOLDS:
         text = text.replace(variant, folded)
     text = _DOUBLE_LETTERS.sub(r"\1", text)

@@ -167,13 +167,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["crm.api.permissions.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "crm.api.ordering.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    "DEFAULT_PARSER_CLASSES": [
+        "crm.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -195,6 +199,12 @@ SPECTACULAR_SETTINGS = {
         "PurposeEnum": "crm.models.ConsentPurpose.choices",
     },
 }
+
+# Topics are one vocabulary whatever the case they were typed in ("Tourism" = "tourism").
+TAGGIT_CASE_INSENSITIVE = True
+# History is for reading; undoing a change is a new change through the usual forms, so
+# that the services' rules (sectors, consent) apply. See crm.admin.base.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,

@@ -71,7 +71,8 @@ class HistoryMixin:
         return sorted(changes, key=lambda c: c.when, reverse=True)
 
     @extend_schema(responses=ChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         instance = self.get_object()
-        return Response(ChangeSerializer(self.history_changes(instance), many=True).data)
+        page = self.paginate_queryset(self.history_changes(instance))
+        return self.get_paginated_response(ChangeSerializer(page, many=True).data)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -35,7 +34,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgrammeViewSet(ServiceViewSet):
+class ProgrammeViewSet(HistoryMixin, ServiceViewSet):
     """Series of forums, e.g. the WeAlmaty Dialogue Platform (2017–2020, funded by the EU)."""
 
     queryset = Programme.objects.all()
@@ -43,6 +42,7 @@ class ProgrammeViewSet(ServiceViewSet):
     filterset_class = ProgrammeFilter
     ordering_fields = ["name", "start_year"]
     ordering = ["-start_year", "name"]
+    history_label = "programme"
 
     def create_object(self, data):
         return programme_create(**data)
@@ -77,32 +77,6 @@ class ForumDocumentSerializer(serializers.ModelSerializer):
             url = document.file.url
             return request.build_absolute_uri(url) if request else url
         return document.url
-
-    def validate_file(self, file):
-        if file and file.size > settings.FORUM_DOCUMENT_MAX_BYTES:
-            raise serializers.ValidationError(
-                _("The file is larger than %(mb)d MB.")
-                % {"mb": settings.FORUM_DOCUMENT_MAX_BYTES // (1024 * 1024)}
-            )
-        allowed = (
-            ".pdf",
-            ".doc",
-            ".docx",
-            ".odt",
-            ".ppt",
-            ".pptx",
-            ".xls",
-            ".xlsx",
-            ".jpg",
-            ".jpeg",
-            ".png",
-        )
-        if file and not file.name.lower().endswith(allowed):
-            raise serializers.ValidationError(
-                _("Upload a PDF, office document or image (%(types)s).")
-                % {"types": ", ".join(allowed)}
-            )
-        return file
 
     def validate(self, attrs):
         has_file = bool(attrs.get("file"))
@@ -180,7 +154,7 @@ class ForumViewSet(HistoryMixin, ServiceViewSet):
             forum.participation_counts = counts.get(forum.pk, {})
 
 
-class ForumDocumentViewSet(ServiceViewSet):
+class ForumDocumentViewSet(HistoryMixin, ServiceViewSet):
     """Programmes, protocols and press releases: upload a file (multipart) or give a URL."""
 
     queryset = ForumDocument.objects.all()
@@ -189,6 +163,7 @@ class ForumDocumentViewSet(ServiceViewSet):
     ordering_fields = ["created", "kind"]
     ordering = ["forum_id", "kind", "id"]
     http_method_names = ["get", "post", "delete", "head", "options"]
+    history_label = "forum document"
 
     def create_object(self, data):
         return forum_document_create(**data)

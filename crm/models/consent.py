@@ -12,7 +12,9 @@ class Consent(models.Model):
 
     Records are only ever added: a withdrawal is a new row with ``granted=False``. The state
     for a contact and purpose is the latest row (by ``recorded_at``, then id); no row means
-    no consent.
+    no consent. Records are never edited (the API and admin refuse it); they go only with
+    the person they belong to, when a coordinator deletes that contact, and the history
+    table keeps a copy of each with who deleted it.
     """
 
     contact = models.ForeignKey("crm.Contact", on_delete=models.CASCADE, related_name="consents")

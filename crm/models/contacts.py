@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,8 @@ class Contact(models.Model):
     )
     # The effective sector, stored so that filters, reports and graphs read one column.
     # Unless ``sector_explicit``, services keep it equal to the sector of the contact's
-    # current primary affiliation (see crm.services.contacts.contact_sector_refresh).
+    # affiliations: the current primary one first, else another current one, else the most
+    # recent past one (crm.services.contacts.contact_sector_refresh).
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     sector_explicit = models.BooleanField(default=False)
     tags = TaggableManager(_("topics"), through=ContactTag, blank=True)
@@ -68,6 +70,7 @@ class Contact(models.Model):
             choices_check("language", Language),
         ]
         indexes = [
+            models.Index(fields=["updated"]),  # ordering=-updated: "what changed lately"
             # The default order of every contact list: a page is an index range, not a sort.
             models.Index(fields=["family_name", "given_name", "id"]),
             models.Index(fields=["sector", "family_name", "given_name", "id"]),
@@ -82,6 +85,12 @@ class Contact(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.sector_explicit and not self.sector:
+            raise ValidationError(
+                {"sector": _("Choose the sector to pin, or let it follow the affiliations.")}
+            )
 
     def clean_fields(self, exclude=None):
         # Tidy first, so " X@Y.org " is judged as the address it will be stored as.

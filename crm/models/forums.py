@@ -1,13 +1,21 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.documents import validate_document_file
+
 from .choices import DocumentKind, FieldRuleCheck, ForumKind, PartnerRole, choices_check
 
 YEAR_RANGE = (1900, 2200)
 YEAR_VALIDATORS = [MinValueValidator(YEAR_RANGE[0]), MaxValueValidator(YEAR_RANGE[1])]
+DATE_VALIDATORS = [
+    MinValueValidator(datetime.date(YEAR_RANGE[0], 1, 1)),
+    MaxValueValidator(datetime.date(YEAR_RANGE[1], 12, 31)),
+]
 
 
 class Programme(models.Model):
@@ -31,6 +39,8 @@ class Programme(models.Model):
     description = models.TextField(_("description"), max_length=10_000, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_year", "name"]
@@ -65,7 +75,7 @@ class Forum(models.Model):
     number = models.PositiveSmallIntegerField(_("number in the series"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=ForumKind.choices, default="forum")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=DATE_VALIDATORS)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -123,6 +133,8 @@ class ForumPartner(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["forum", "role", "id"]
         constraints = [
@@ -146,9 +158,17 @@ class ForumDocument(models.Model):
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=255, blank=True)
-    file = models.FileField(_("file"), upload_to=forum_document_path, max_length=255, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=forum_document_path,
+        max_length=255,
+        blank=True,
+        validators=[validate_document_file],
+    )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["forum", "kind", "id"]

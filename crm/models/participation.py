@@ -53,6 +53,7 @@ class Participation(models.Model):
             # Attendance edges are read per status (network, engagement) and per forum.
             models.Index(fields=["status", "forum", "contact"]),
             models.Index(fields=["forum", "status"]),
+            models.Index(fields=["updated"]),
         ]
 
     def __str__(self):

@@ -25,14 +25,3 @@ def consent_states(contact_ids: Iterable[int]) -> dict[int, dict[str, bool | Non
             seen.add((contact_id, purpose))
             states[contact_id][purpose] = granted
     return states
-
-
-def consent_current(*, contact_id: int, purpose: str) -> bool:
-    """Whether the contact's latest statement for ``purpose`` grants consent."""
-    latest = (
-        Consent.objects.filter(contact_id=contact_id, purpose=purpose)
-        .order_by("-recorded_at", "-id")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)

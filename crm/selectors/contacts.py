@@ -1,9 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
-from crm.filters import ContactFilter
 from crm.models import Affiliation, Contact, ContactTag
 
-from .common import filtered
 from .consent import consent_states
 
 
@@ -22,10 +20,6 @@ def contact_queryset() -> QuerySet[Contact]:
             to_attr="topic_links",
         ),
     )
-
-
-def contact_list(*, filters=None) -> QuerySet[Contact]:
-    return filtered(ContactFilter, queryset=contact_queryset(), filters=filters)
 
 
 def contacts_attach_consent(contacts: list[Contact]) -> None:

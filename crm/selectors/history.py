@@ -31,11 +31,11 @@ def _changes_of(records, model_label: str) -> list[Change]:
                     diff[change.field] = [_plain(change.old), _plain(change.new)]
         elif record.history_type == "+":
             diff = {
-                f.attname: [None, _plain(getattr(record, f.attname))]
-                for f in record.instance_type._meta.concrete_fields
-                if f.attname not in IGNORED_FIELDS
-                and f.attname != "id"
-                and getattr(record, f.attname, None) not in (None, "")
+                field.name: [None, _plain(getattr(record, field.attname))]
+                for field in record.instance_type._meta.concrete_fields
+                if field.name not in IGNORED_FIELDS
+                and field.name != "id"
+                and getattr(record, field.attname, None) not in (None, "")
             }
         user = record.history_user
         out.append(

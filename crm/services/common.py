@@ -41,9 +41,12 @@ def validate(instance: models.Model) -> None:
         instance.clean()
     except ValidationError as e:
         errors = e.update_error_dict(errors)
+    # Derived columns (name keys) are not the user's input: their rules are checked in
+    # clean() with a message about the field the user typed, as the admin's forms do.
+    derived = {f.name for f in instance._meta.concrete_fields if not f.editable}
     failed = set(errors)
     try:
-        instance.validate_unique(exclude=failed)
+        instance.validate_unique(exclude=failed | derived)
     except ValidationError as e:
         errors = e.update_error_dict(errors)
     try:

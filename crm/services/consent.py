@@ -19,7 +19,7 @@ def consent_record(
     recorded_by=None,
     note: str = "",
 ) -> Consent:
-    """Append a consent statement (or its withdrawal). Nothing is ever updated or deleted."""
+    """Append a consent statement (or its withdrawal); existing statements are never edited."""
     values = {
         "contact": contact,
         "purpose": purpose,

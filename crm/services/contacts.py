@@ -39,14 +39,24 @@ def _derived_sector_subquery():
 def contact_sector_refresh(*, contact_ids: Iterable[int]) -> int:
     """Recompute the stored sector of contacts whose sector follows their affiliations.
 
-    One UPDATE for the whole set; returns the number of rows touched.
+    The derived sectors come from one query; only contacts whose sector actually changes
+    are saved, one by one, so each change lands in their history with who caused it.
+    Returns the number of contacts changed.
     """
     ids = list(contact_ids)
     if not ids:
         return 0
-    return Contact.objects.filter(pk__in=ids, sector_explicit=False).update(
-        sector=_derived_sector_subquery()
+    stale = (
+        Contact.objects.filter(pk__in=ids, sector_explicit=False)
+        .annotate(derived=_derived_sector_subquery())
+        .exclude(sector=F("derived"))
     )
+    changed = 0
+    for contact in stale:
+        contact.sector = contact.derived
+        contact.save(update_fields=["sector", "updated"])
+        changed += 1
+    return changed
 
 
 def _sector_fields(sector: str | None) -> dict:
@@ -94,10 +104,11 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
     if "sector" in data:
         data.update(_sector_fields(data.pop("sector")))
         fields += ["sector", "sector_explicit"]
-    contact, changed = model_update(instance=contact, data=data, fields=fields)
-    if "sector_explicit" in changed and not contact.sector_explicit:
+    contact, _changed = model_update(instance=contact, data=data, fields=fields)
+    if not contact.sector_explicit and "sector_explicit" in data:
+        # Cleared (or never pinned): the sector follows the affiliations again.
         contact_sector_refresh(contact_ids=[contact.pk])
-        contact.refresh_from_db(fields=["sector"])
+        contact.refresh_from_db(fields=["sector", "updated"])
     if "tags" in data:
         contact.tags.set(list(data["tags"]))
     return contact

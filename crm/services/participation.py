@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from crm.models import Affiliation, Contact, Forum, Organisation, Participation
@@ -20,15 +20,22 @@ def organisation_on_date(*, contact: Contact, forum: Forum) -> Organisation | No
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=forum.date))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=forum.date))
         .select_related("organisation")
-        .order_by("-is_primary", "-start_date", "-id")
+        .order_by("-is_primary", F("start_date").desc(nulls_last=True), "-id")
         .first()
     )
     return affiliation.organisation if affiliation else None
 
 
-def _check_capacity(*, forum: Forum, exclude_id: int | None = None) -> None:
-    # Locks the forum row so that two registrations for the last seat are decided in turn.
-    forum = Forum.objects.select_for_update().get(pk=forum.pk)
+def participation_capacity_check(
+    *, forum: Forum, exclude_id: int | None = None, lock: bool = True, seats: int = 1
+) -> None:
+    """Refuse ``seats`` more registrations when the forum has fewer places left.
+
+    With ``lock`` (the services) the forum row is locked, so two registrations for the last
+    seat are decided in turn; forms check without a lock to show the message early.
+    """
+    if lock:
+        forum = Forum.objects.select_for_update().get(pk=forum.pk)
     if forum.capacity is None:
         return
     taken = (
@@ -36,14 +43,14 @@ def _check_capacity(*, forum: Forum, exclude_id: int | None = None) -> None:
         .exclude(pk=exclude_id)
         .count()
     )
-    if taken >= forum.capacity:
+    if taken + seats > forum.capacity:
         raise ValidationError(
             {
                 "status": _(
-                    "This forum is full (%(capacity)d places). Record the contact as "
-                    "waitlisted instead."
+                    "This forum is full (%(capacity)d places, %(free)d free). Record the "
+                    "contact as waitlisted instead."
                 )
-                % {"capacity": forum.capacity}
+                % {"capacity": forum.capacity, "free": max(forum.capacity - taken, 0)}
             }
         )
 
@@ -63,7 +70,7 @@ def participation_create(
     walk-ins happen.
     """
     if status == Status.REGISTERED:
-        _check_capacity(forum=forum)
+        participation_capacity_check(forum=forum)
     if organisation is None:
         organisation = organisation_on_date(contact=contact, forum=forum)
     return model_create(
@@ -86,5 +93,5 @@ def participation_update(*, participation: Participation, data: dict) -> Partici
                 {fixed: _("A participation cannot move; record a new one instead.")}
             )
     if data.get("status") == Status.REGISTERED and participation.status != Status.REGISTERED:
-        _check_capacity(forum=participation.forum, exclude_id=participation.pk)
+        participation_capacity_check(forum=participation.forum, exclude_id=participation.pk)
     return model_update(instance=participation, data=data, fields=PARTICIPATION_FIELDS)[0]

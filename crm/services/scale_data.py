@@ -89,11 +89,19 @@ class ScaleDataResult:
 def forum_sizes(
     rng: np.random.Generator, *, forums: int, participations: int, contacts: int
 ) -> np.ndarray:
-    """Heavy-tailed forum sizes that add up to exactly ``participations``."""
+    """Heavy-tailed forum sizes that add up to exactly ``participations``.
+
+    Ordinary forums hold 30–150 people; when the average asked for is higher than that
+    range allows (a city series of 500 forums and 100,000 participations averages 200),
+    the range widens to 2.5 times the average.
+    """
     biggest = min(PLENARY_SIZE, contacts)
-    small_max = min(SMALL_MAX, contacts)
+    plenaries = round(forums * PLENARY_SHARE) if biggest > min(SMALL_MAX, contacts) else 0
+    ordinary_mean = (participations - plenaries * biggest) / max(forums - plenaries, 1)
+    # Log-normal sizes need room above their mean: widen when 30–150 cannot hold it.
+    widened = ordinary_mean > 0.75 * SMALL_MAX
+    small_max = min(int(np.ceil(ordinary_mean * 2.5)) if widened else SMALL_MAX, contacts)
     small_min = min(SMALL_MIN, small_max)
-    plenaries = round(forums * PLENARY_SHARE) if biggest > small_max else 0
     if (
         not forums * small_min
         <= participations
@@ -185,6 +193,7 @@ def scale_data_generate(
     forums: int,
     seed: int = 1,
     participations: int | None = None,
+    cities: int | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> ScaleDataResult:
     """Generate and insert the whole synthetic network in one transaction."""
@@ -199,7 +208,12 @@ def scale_data_generate(
     rng = np.random.default_rng(seed)
     sizes = forum_sizes(rng, forums=forums, participations=participations, contacts=contacts)
     now = timezone.now()
-    cities = CITIES[: max(1, min(len(CITIES), contacts // 50 or 1))]
+    # One series per city; by default ten cities (fewer for tiny networks), or as asked:
+    # a single-city network is what one programme's coordinators see.
+    city_count = cities if cities is not None else min(len(CITIES), max(1, contacts // 50))
+    if not 1 <= city_count <= len(CITIES):
+        raise ScaleDataError(f"Choose between 1 and {len(CITIES)} cities.")
+    cities = CITIES[:city_count]
 
     with transaction.atomic():
         # Programmes: one series per city.
@@ -249,7 +263,7 @@ def scale_data_generate(
             org_rows,
         )
         org_ids = _ordered_ids(
-            Organisation.objects.filter(name_key__contains=f" organisation {seed}-").values_list(
+            Organisation.objects.filter(name__contains=f" organisation {seed}-").values_list(
                 "id", "name"
             ),
             count=org_count,

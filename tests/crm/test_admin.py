@@ -196,3 +196,132 @@ def test_forum_changelist_shows_attendance(staff_coordinator):
     forum = ForumFactory()
     ParticipationFactory(forum=forum, status="attended")
     assert staff_coordinator.get("/admin/crm/forum/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [VIEWER, COORDINATOR])
+def test_history_versions_cannot_be_replayed(role):
+    contact = ContactFactory(given_name="Original")
+    consent = ConsentFactory(contact=contact, granted=True)
+    client = Client()
+    client.force_login(UserFactory(username=f"h-{role}", is_staff=True, groups=[role]))
+    version = contact.history.first()
+    url = f"/admin/crm/contact/{contact.pk}/history/{version.history_id}/"
+    assert client.get(url).status_code == 200  # reading history is fine
+    forged = {"given_name": "Hacked", "language": "en", "email": "hacked@example.org"}
+    assert client.post(url, forged).status_code == 403
+    consent_url = f"/admin/crm/consent/{consent.pk}/history/{consent.history.first().history_id}/"
+    assert client.post(consent_url, {"granted": ""}).status_code == 403
+    contact.refresh_from_db()
+    consent.refresh_from_db()
+    assert (contact.given_name, consent.granted) == ("Original", True)
+
+
+def _inline_post(client, url, extra):
+    data = _empty_inlines(client, url)
+    page = client.get(url).content.decode()
+    form = dict(
+        re.findall(r'name="((?:given_name|family_name|language))" [^>]*value="([^"]*)"', page)
+    )
+    data.update({"given_name": "X", "language": "ru", **form, **extra})
+    return client.post(url, data)
+
+
+def test_two_new_primary_affiliations_in_one_submit_are_a_form_error(staff_coordinator):
+    contact = ContactFactory()
+    url = f"/admin/crm/contact/{contact.pk}/change/"
+    page = staff_coordinator.get(url).content.decode()
+    prefix = re.findall(r'name="(affiliations(?:-\d+)?)-TOTAL_FORMS"', page)[-1]
+    a, b = OrganisationFactory(), OrganisationFactory()
+    response = _inline_post(
+        staff_coordinator,
+        url,
+        {
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-0-organisation": a.pk,
+            f"{prefix}-0-is_primary": "on",
+            f"{prefix}-1-organisation": b.pk,
+            f"{prefix}-1-is_primary": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only one current affiliation can be primary" in response.content.decode()
+    assert not contact.affiliations.exists()
+
+
+def test_changing_an_affiliation_in_the_admin_moves_the_contacts_sector(staff_coordinator):
+    affiliation = AffiliationFactory(organisation=OrganisationFactory(sector="business"))
+    from crm.services.contacts import contact_sector_refresh
+
+    contact_sector_refresh(contact_ids=[affiliation.contact_id])
+    media = OrganisationFactory(sector="media")
+    response = staff_coordinator.post(
+        f"/admin/crm/affiliation/{affiliation.pk}/change/",
+        {"organisation": media.pk, "position": "", "start_date": "2015-01-01", "is_primary": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    affiliation.contact.refresh_from_db()
+    assert affiliation.contact.sector == "media"
+    staff_coordinator.post(f"/admin/crm/affiliation/{affiliation.pk}/delete/", {"post": "yes"})
+    affiliation.contact.refresh_from_db()
+    assert affiliation.contact.sector == ""  # deleted, not ended: as if it never was
+
+
+def test_a_participation_cannot_be_moved_and_respects_capacity_in_the_admin(staff_coordinator):
+    forum = ForumFactory(capacity=1)
+    taken = ParticipationFactory(forum=forum, status="registered")
+    page = staff_coordinator.get(f"/admin/crm/participation/{taken.pk}/change/").content.decode()
+    assert 'name="contact"' not in page
+    assert 'name="forum"' not in page
+    response = staff_coordinator.post(
+        "/admin/crm/participation/add/",
+        {
+            "contact": ContactFactory().pk,
+            "forum": forum.pk,
+            "role": "participant",
+            "status": "registered",
+        },
+    )
+    assert response.status_code == 200
+    assert "This forum is full" in response.content.decode()
+    assert forum.participations.count() == 1
+
+
+def test_a_participation_added_in_the_admin_gets_the_organisation_of_the_day(staff_coordinator):
+    affiliation = AffiliationFactory()
+    forum = ForumFactory()
+    response = staff_coordinator.post(
+        "/admin/crm/participation/add/",
+        {
+            "contact": affiliation.contact_id,
+            "forum": forum.pk,
+            "role": "speaker",
+            "status": "attended",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert forum.participations.get().organisation == affiliation.organisation
+
+
+def test_html_disguised_as_a_pdf_is_refused_in_the_admin_too(staff_coordinator, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    forum = ForumFactory()
+    url = f"/admin/crm/forum/{forum.pk}/change/"
+    data = _empty_inlines(staff_coordinator, url)
+    page = staff_coordinator.get(url).content.decode()
+    prefix = next(p for p in re.findall(r'name="([\w-]+)-TOTAL_FORMS"', page) if "document" in p)
+    data.update(
+        {
+            "title": forum.title,
+            "kind": forum.kind,
+            "date": forum.date.isoformat(),
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-kind": "programme",
+            f"{prefix}-0-file": SimpleUploadedFile("programme.pdf", b"<html><script>x</script>"),
+        }
+    )
+    response = staff_coordinator.post(url, data)
+    assert response.status_code == 200
+    assert "content is not a PDF" in response.content.decode()
+    assert not forum.documents.exists()

@@ -11,6 +11,11 @@ from crm.normalisation import organisation_name_key, search_key, search_terms
         ('ТОО "Креативный двор"', "тоо «креативный  двор»"),
         ("  Green   Almaty  ", "Green Almaty"),
         ("“Green Corridor” Lab", '"Green Corridor" Lab'),
+        ("Café Almaty", "Cafe\u0301 Almaty"),
+        ("Green\u200bAlmaty", "GreenAlmaty"),
+        ("Green-Almaty", "Green – Almaty"),
+        ("Green Almaty.", "Green Almaty"),
+        ("ＫＢＴＵ", "KBTU"),
     ],
 )
 def test_organisation_names_differing_in_case_quotes_and_spaces_share_a_key(a, b):

@@ -5,7 +5,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from crm.models import Affiliation, Consent, Contact, Forum, Organisation, Participation
+from crm.models import (
+    Affiliation,
+    Consent,
+    Contact,
+    Forum,
+    Organisation,
+    Participation,
+    Programme,
+)
 from crm.services.scale_data import ScaleDataError, forum_sizes
 
 
@@ -36,8 +44,10 @@ def test_generate_network_writes_a_consistent_network(coordinator_api):
         "--forums=40",
         "--participations=3000",
         "--seed=5",
+        "--cities=2",
         stdout=io.StringIO(),
     )
+    assert Programme.objects.count() == 2
     assert Contact.objects.count() == 800
     assert Forum.objects.count() == 40
     assert Participation.objects.count() == 3000

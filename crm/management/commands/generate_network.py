@@ -22,8 +22,14 @@ class Command(BaseCommand):
             default=None,
             help="total participations (default: 100 per forum)",
         )
+        parser.add_argument(
+            "--cities",
+            type=int,
+            default=None,
+            help="number of cities, one programme each (default: 10; 1 for a city-scale network)",
+        )
 
-    def handle(self, *args, contacts, forums, seed, participations, **options):
+    def handle(self, *args, contacts, forums, seed, participations, cities, **options):
         started = time.perf_counter()
 
         def progress(message):
@@ -36,6 +42,7 @@ class Command(BaseCommand):
                 forums=forums,
                 seed=seed,
                 participations=participations,
+                cities=cities,
                 progress=progress,
             )
         except ScaleDataError as error:

@@ -156,6 +156,7 @@ BAD_VALUES = [
     ("programmes", "start_year", "twenty"),
     ("forums", "date", "22/09/2017"),
     ("forums", "date", "2019-02-30"),
+    ("forums", "date", "0001-01-01"),
     ("forums", "kind", "party"),
     ("forums", "capacity", -5),
     ("forums", "capacity", 10**12),
@@ -290,3 +291,24 @@ def test_deleting_what_is_still_in_use_is_409_and_keeps_it(coordinator_api, worl
     organisation = coordinator_api.delete(f"/api/v1/organisations/{world['organisation'].pk}/")
     assert organisation.status_code == 409
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "field"),
+    [("contacts", "sector"), ("contacts", "given_name"), ("organisations", "name")],
+)
+def test_unpaired_surrogates_are_400_not_500(coordinator_api, world, endpoint, field):
+    before = _snapshot()
+    body = {**_valid_bodies(world)[endpoint]}
+    raw = json.dumps(body)[:-1] + f', "{field}": "\\ud800x"}}'
+    response = coordinator_api.post(f"/api/v1/{endpoint}/", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["detail"]
+    assert _snapshot() == before
+
+
+def test_unknown_ordering_is_400_naming_the_choices(coordinator_api, world):
+    response = coordinator_api.get("/api/v1/contacts/", {"ordering": "password"})
+    assert response.status_code == 400
+    assert "family_name" in response.json()["ordering"][0]
+    assert coordinator_api.get("/api/v1/contacts/", {"ordering": "-updated"}).status_code == 200

@@ -148,9 +148,68 @@ def test_history_says_who_changed_what_and_when(coordinator_api):
         "/api/v1/consents/",
         {"contact": created["id"], "purpose": "forum_updates", "granted": True, "source": "form"},
     )
-    history = coordinator_api.get(url + "history/").json()
+    history = coordinator_api.get(url + "history/").json()["results"]
     kinds = [(h["model"], h["kind"]) for h in history]
     assert kinds == [("consent", "created"), ("contact", "changed"), ("contact", "created")]
     change = history[1]
     assert change["who"] == "coord"
     assert change["changes"] == {"city": ["", "Shymkent"]}
+
+
+def test_clearing_the_sector_hands_it_back_to_the_affiliations(coordinator_api):
+    contact = ContactFactory()
+    affiliation_create(
+        contact=contact, organisation=OrganisationFactory(sector="media"), is_primary=True
+    )
+    url = f"/api/v1/contacts/{contact.pk}/"
+    for cleared in ("", None):
+        body = coordinator_api.patch(url, {"sector": cleared}, format="json").json()
+        assert (body["sector"], body["sector_source"]) == ("media", "affiliation")
+    pinned = coordinator_api.patch(url, {"sector": "business"}, format="json").json()
+    assert (pinned["sector"], pinned["sector_source"]) == ("business", "explicit")
+    back = coordinator_api.patch(url, {"sector": None}, format="json").json()
+    assert (back["sector"], back["sector_source"]) == ("media", "affiliation")
+
+
+def test_derived_sector_changes_are_in_the_contacts_history(coordinator_api):
+    contact = ContactFactory()
+    organisation = OrganisationFactory(sector="media")
+    coordinator_api.post(
+        "/api/v1/affiliations/",
+        {"contact": contact.pk, "organisation": organisation.pk, "is_primary": True},
+    )
+    coordinator_api.patch(f"/api/v1/organisations/{organisation.pk}/", {"sector": "academia"})
+    history = coordinator_api.get(f"/api/v1/contacts/{contact.pk}/history/").json()["results"]
+    sector_changes = [h["changes"]["sector"] for h in history if "sector" in h["changes"]]
+    assert sector_changes[:2] == [["media", "academia"], ["", "media"]]
+    assert all(h["who"] == "coord" for h in history if "sector" in h["changes"])
+
+
+def test_history_entries_name_fields_the_same_way_when_created_and_changed(coordinator_api):
+    contact = ContactFactory()
+    organisation = OrganisationFactory()
+    created = coordinator_api.post(
+        "/api/v1/affiliations/", {"contact": contact.pk, "organisation": organisation.pk}
+    ).json()
+    coordinator_api.patch(
+        f"/api/v1/affiliations/{created['id']}/", {"organisation": OrganisationFactory().pk}
+    )
+    history = coordinator_api.get(f"/api/v1/affiliations/{created['id']}/history/").json()
+    changed, made = history["results"]
+    assert "organisation" in changed["changes"]
+    assert made["changes"]["organisation"] == [None, organisation.pk]
+
+
+def test_topics_are_one_vocabulary_whatever_the_case(coordinator_api):
+    first = coordinator_api.post(
+        "/api/v1/contacts/", {"given_name": "A", "tags": ["Tourism"]}, format="json"
+    ).json()
+    coordinator_api.post(
+        "/api/v1/contacts/", {"given_name": "B", "tags": ["TOURISM"]}, format="json"
+    )
+    from taggit.models import Tag
+
+    assert Tag.objects.count() == 1
+    listed = coordinator_api.get("/api/v1/contacts/", {"tag": "tourism"}).json()
+    assert listed["count"] == 2
+    assert first["tags"] == ["Tourism"]

@@ -129,11 +129,15 @@ def test_documents_by_url_and_by_upload(coordinator_api, settings, tmp_path):
             {
                 "kind": "programme",
                 "url": "https://example.org/x.pdf",
-                "file": SimpleUploadedFile("x.pdf", b"%PDF"),
+                "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4"),
             },
             "either a file or a URL",
         ),
         ({"kind": "programme", "file": SimpleUploadedFile("run.exe", b"MZ")}, "PDF"),
+        (
+            {"kind": "programme", "file": SimpleUploadedFile("page.pdf", b"<html><script>")},
+            "content is not a PDF",
+        ),
     ],
 )
 def test_bad_documents_are_refused(coordinator_api, settings, tmp_path, payload, message):
@@ -145,3 +149,20 @@ def test_bad_documents_are_refused(coordinator_api, settings, tmp_path, payload,
     assert response.status_code == 400
     assert message in str(response.json())
     assert ForumDocument.objects.count() == 0
+
+
+def test_a_deleted_document_takes_its_file_with_it(
+    coordinator_api, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    forum = ForumFactory()
+    upload = coordinator_api.post(
+        "/api/v1/forum-documents/",
+        {"forum": forum.pk, "kind": "protocol", "file": SimpleUploadedFile("p.pdf", b"%PDF-1.7")},
+        format="multipart",
+    ).json()
+    stored = ForumDocument.objects.get(pk=upload["id"]).file.path
+    assert (tmp_path / stored).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert coordinator_api.delete(f"/api/v1/forum-documents/{upload['id']}/").status_code == 204
+    assert not (tmp_path / stored).exists()

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from crm.selectors.consent import consent_current, consent_states
+from crm.selectors.consent import consent_states
 from crm.services.consent import consent_record
 from tests.factories import ContactFactory
 
@@ -20,11 +20,11 @@ def test_the_latest_record_decides_and_nothing_is_deleted():
         source="form",
         recorded_at=now - dt.timedelta(days=10),
     )
-    assert consent_current(contact_id=contact.pk, purpose="forum_updates") is True
+    assert consent_states([contact.pk])[contact.pk]["forum_updates"] is True
     consent_record(
         contact=contact, purpose="forum_updates", granted=False, source="form", recorded_at=now
     )
-    assert consent_current(contact_id=contact.pk, purpose="forum_updates") is False
+    assert consent_states([contact.pk])[contact.pk]["forum_updates"] is False
     assert contact.consents.count() == 2
 
 
@@ -41,7 +41,7 @@ def test_a_backdated_grant_does_not_override_a_later_withdrawal():
         source="import",
         recorded_at=now - dt.timedelta(days=30),
     )
-    assert consent_current(contact_id=contact.pk, purpose="forum_updates") is False
+    assert consent_states([contact.pk])[contact.pk]["forum_updates"] is False
 
 
 def test_purposes_are_independent_and_absence_means_no_consent():
@@ -50,7 +50,6 @@ def test_purposes_are_independent_and_absence_means_no_consent():
     states = consent_states([contact.pk, never_asked.pk])
     assert states[contact.pk] == {"forum_updates": None, "working_group": True}
     assert states[never_asked.pk] == {"forum_updates": None, "working_group": None}
-    assert consent_current(contact_id=contact.pk, purpose="forum_updates") is False
 
 
 def test_page_states_follow_the_latest_record_per_purpose():

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from crm.models import Participation
+from crm.models import Affiliation, Participation
 from crm.services.participation import participation_create, participation_update
 from tests.factories import AffiliationFactory, ContactFactory, ForumFactory, OrganisationFactory
 
@@ -55,3 +55,14 @@ def test_a_participation_cannot_move_to_another_forum():
     participation = participation_create(contact=ContactFactory(), forum=ForumFactory())
     with pytest.raises(ValidationError):
         participation_update(participation=participation, data={"forum": ForumFactory()})
+
+
+def test_the_organisation_of_the_day_prefers_a_dated_tie_on_every_database():
+    contact = ContactFactory()
+    dated, undated = OrganisationFactory(name="Dated"), OrganisationFactory(name="Undated")
+    AffiliationFactory(
+        contact=contact, organisation=dated, start_date=dt.date(2010, 1, 1), is_primary=True
+    )
+    Affiliation.objects.create(contact=contact, organisation=undated, start_date=None)
+    forum = ForumFactory(date=dt.date(2018, 1, 1))
+    assert participation_create(contact=contact, forum=forum).organisation == dated

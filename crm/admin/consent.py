@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from crm.models import Consent
+
+from .base import HistoryAdmin
+
+
+class ConsentInline(admin.TabularInline):
+    """Consent on the contact's page: new statements can be added; old ones are evidence
+    and are never edited or removed."""
+
+    model = Consent
+    extra = 0
+    fields = ["purpose", "granted", "source", "text_version", "recorded_at", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+    ordering = ["-recorded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(HistoryAdmin):
+    list_display = ["contact", "purpose", "granted", "source", "text_version", "recorded_at"]
+    list_filter = ["purpose", "granted", "source"]
+    list_select_related = ["contact"]
+    search_fields = ["contact__search_key", "contact__email"]
+    autocomplete_fields = ["contact"]
+    readonly_fields = ["recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        # Append-only: a withdrawal is a new record, so existing ones stay as they were.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
