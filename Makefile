@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format worker bench lock clean
+.PHONY: install run test lint format worker bench lock clean
 
 install: $(STAMP)
 
@@ -44,10 +44,11 @@ worker: install
 bench: install
 	$(BIN)/python bench/generate_network.py
 	$(BIN)/python bench/contacts_api.py
+	$(BIN)/python bench/network.py
 
 # Re-pin every dependency (run after changing pyproject.toml, then commit the lock).
 lock: install
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 \
 		--output-file requirements/lock.txt --no-header --quiet
 	touch pyproject.toml
 

@@ -10,8 +10,9 @@ class CrmConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         # Groups and their permissions are data, but permissions only exist after migrate has
-        # created them, so the sync runs after every migrate rather than in a migration.
-        post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        # created them (app by app, in INSTALLED_APPS order), so the sync runs after each
+        # app's post-migrate step rather than in a migration.
+        post_migrate.connect(_sync_roles_after_migrate)
         from crm import signals  # noqa: F401  (registers the receivers)
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 
 import pytest
@@ -5,7 +6,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from crm.roles import COORDINATOR, VIEWER
+from crm.services.contacts import contact_create
+from crm.services.forums import forum_create, programme_create
+from crm.services.organisations import organisation_create
+from crm.services.participation import participation_create
 from tests.factories import UserFactory
+from tests.network.helpers import davis_rows
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -56,3 +62,47 @@ def token_api(coordinator):
     token = Token.objects.create(user=coordinator)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+SECTOR_CYCLE = ["government", "civil_society", "business"]
+
+
+@pytest.fixture
+def davis(db):
+    """Davis's Southern Women loaded as contacts and forums through the services.
+
+    Women get sectors in turn (government, civil society, business) and each represents
+    an organisation of her sector; events are forums a week apart in their numbered order.
+    """
+    graph, women, events, _woman_id, _event_id, _rows = davis_rows()
+    programme = programme_create(name="Davis 1936", start_year=1936, end_year=1936)
+    organisations = {
+        sector: organisation_create(name=f"Davis {sector}", sector=sector)
+        for sector in SECTOR_CYCLE
+    }
+    contacts = {}
+    for index, woman in enumerate(women):
+        given, family = woman.split(" ", 1)
+        contacts[woman] = contact_create(
+            given_name=given, family_name=family, sector=SECTOR_CYCLE[index % 3]
+        )
+    forums = {
+        event: forum_create(
+            programme=programme,
+            number=index + 1,
+            title=f"Event {event}",
+            date=dt.date(1936, 1, 1) + dt.timedelta(days=7 * index),
+        )
+        for index, event in enumerate(events)
+    }
+    for woman, event in graph.edges():
+        if woman not in contacts:
+            woman, event = event, woman
+        contact = contacts[woman]
+        participation_create(
+            contact=contact,
+            forum=forums[event],
+            status="attended",
+            organisation=organisations[contact.sector],
+        )
+    return {"graph": graph, "women": women, "contacts": contacts, "forums": forums}

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "taggit",
     "crm",
+    "network",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,20 @@ SPECTACULAR_SETTINGS = {
         "PurposeEnum": "crm.models.ConsentPurpose.choices",
     },
 }
+
+# --- Network analysis -------------------------------------------------------------------
+# Exact betweenness and closeness up to this many people; above it, estimated from
+# NETWORK_PIVOTS seeded BFS sources (the README measures the effect).
+NETWORK_EXACT_LIMIT = env.int("NETWORK_EXACT_LIMIT", default=5_000)
+NETWORK_PIVOTS = env.int("NETWORK_PIVOTS", default=256)
+NETWORK_SEED = env.int("NETWORK_SEED", default=2017)
+NETWORK_TIES_KEPT = env.int("NETWORK_TIES_KEPT", default=100_000)
+# Forums larger than this create no ties (empty: no cap); see the README before setting it.
+NETWORK_PLENARY_CAP = env.int("NETWORK_PLENARY_CAP", default=None)
+# Seconds an automatic recompute waits after a change, gathering the changes that follow.
+NETWORK_RECOMPUTE_DELAY = env.int("NETWORK_RECOMPUTE_DELAY", default=120)
+# A running snapshot whose worker sent no heartbeat for this long is taken over.
+NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 
 # Topics are one vocabulary whatever the case they were typed in ("Tourism" = "tourism").
 TAGGIT_CASE_INSENSITIVE = True

@@ -1,0 +1,350 @@
+"""Network API: every read comes from a stored snapshot; no request builds a graph."""
+
+import django_filters as filters
+from django.db.models import F
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from crm.filters import IdFilter
+from crm.models import Forum, Programme, Sector
+from network.models import (
+    ActorMetrics,
+    ForumGrowth,
+    NetworkSnapshot,
+    NetworkTie,
+    OrganisationMetrics,
+)
+from network.selectors import actor_queryset, snapshot_select
+from network.services import network_snapshot_request
+
+from .serializers import (
+    METRIC_FIELDS,
+    ActorSerializer,
+    BrokerSerializer,
+    ForumGrowthSerializer,
+    GraphSerializer,
+    OrganisationMetricsSerializer,
+    RecomputeSerializer,
+    SectorLinkSerializer,
+    SectorsSerializer,
+    SectorSummarySerializer,
+    SnapshotSerializer,
+)
+
+ORDERABLE = [f for f in METRIC_FIELDS if f != "sector_ties"]
+SNAPSHOT_PARAMETERS = [
+    OpenApiParameter("snapshot", OpenApiTypes.INT, description="A snapshot id (default: latest)."),
+    OpenApiParameter(
+        "as_of", OpenApiTypes.DATE, description="The latest snapshot computed as of this date."
+    ),
+]
+
+
+class SnapshotQuery(serializers.Serializer):
+    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    as_of = serializers.DateField(required=False)
+
+
+class SnapshotScopedMixin:
+    """Resolves ``?snapshot=`` / ``?as_of=`` (default: the latest finished snapshot) and
+    puts the snapshot's description beside the results."""
+
+    def get_snapshot(self) -> NetworkSnapshot:
+        if not hasattr(self, "_snapshot"):
+            query = SnapshotQuery(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            snapshot = snapshot_select(
+                snapshot_id=query.validated_data.get("snapshot"),
+                as_of=query.validated_data.get("as_of"),
+            )
+            if snapshot is None:
+                raise NotFound(
+                    _(
+                        "No finished network snapshot matches. POST /api/v1/network/recompute/ "
+                        "(with as_of for a past date) to compute one."
+                    )
+                )
+            self._snapshot = snapshot
+        return self._snapshot
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data = {"snapshot": SnapshotSerializer(self.get_snapshot()).data, **response.data}
+        return response
+
+
+class CommunityFilter(filters.BaseInFilter, filters.NumberFilter):
+    """``community=3`` or ``community=1,2``; non-numbers are a 400."""
+
+
+class ActorFilter(filters.FilterSet):
+    sector = filters.MultipleChoiceFilter(
+        choices=[*Sector.choices, ("", "unknown")], distinct=False
+    )
+    community = CommunityFilter(field_name="community", lookup_expr="in")
+    organisation = IdFilter(field_name="organisation_id")
+    contact = IdFilter(field_name="contact_id")
+
+    class Meta:
+        model = ActorMetrics
+        fields = ["sector", "community", "organisation", "contact"]
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class ActorViewSet(SnapshotScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Per-contact network metrics of a snapshot: position, bridging and brokerage."""
+
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    ordering_fields = [*ORDERABLE, "forums_attended"]
+    ordering = ["-betweenness", "contact_id"]
+    queryset = ActorMetrics.objects.none()  # for the permission check; see get_queryset
+
+    def get_queryset(self):
+        return actor_queryset(self.get_snapshot())
+
+
+class OrganisationMetricsFilter(filters.FilterSet):
+    sector = filters.MultipleChoiceFilter(choices=Sector.choices, distinct=False)
+    community = CommunityFilter(field_name="community", lookup_expr="in")
+
+    class Meta:
+        model = OrganisationMetrics
+        fields = ["sector", "community"]
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class OrganisationMetricsViewSet(
+    SnapshotScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Per-organisation metrics on the organisation graph, with how many people are active."""
+
+    serializer_class = OrganisationMetricsSerializer
+    filterset_class = OrganisationMetricsFilter
+    ordering_fields = [*ORDERABLE, "people", "people_active"]
+    ordering = ["-betweenness", "organisation_id"]
+    queryset = OrganisationMetrics.objects.none()
+
+    def get_queryset(self):
+        return OrganisationMetrics.objects.filter(snapshot=self.get_snapshot()).select_related(
+            "organisation"
+        )
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class ForumGrowthViewSet(SnapshotScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """How each forum grew the network, in chronological order."""
+
+    serializer_class = ForumGrowthSerializer
+    ordering_fields = ["rank", "attendees", "new_ties", "new_cross_sector_ties", "first_timers"]
+    ordering = ["rank"]
+    queryset = ForumGrowth.objects.none()
+
+    def get_queryset(self):
+        return ForumGrowth.objects.filter(snapshot=self.get_snapshot()).select_related("forum")
+
+
+class BrokerQuery(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=20)
+    sector = serializers.MultipleChoiceField(choices=Sector.choices, required=False)
+
+
+@extend_schema(
+    parameters=[
+        *SNAPSHOT_PARAMETERS,
+        OpenApiParameter("limit", OpenApiTypes.INT, description="How many (1–200, default 20)."),
+        OpenApiParameter("sector", OpenApiTypes.STR, many=True, description="Brokers' sectors."),
+    ],
+    responses=BrokerSerializer(many=True),
+)
+class BrokerView(SnapshotScopedMixin, generics.GenericAPIView):
+    """The top cross-sector brokers: who ties sectors together that are not tied directly."""
+
+    queryset = ActorMetrics.objects.none()
+    serializer_class = BrokerSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get(self, request):
+        query = BrokerQuery(data=_multi(request.query_params, "sector"))
+        query.is_valid(raise_exception=True)
+        brokers = (
+            actor_queryset(self.get_snapshot())
+            .annotate(
+                brokerage=F("gatekeeper") + F("representative") + F("consultant") + F("liaison")
+            )
+            .filter(brokerage__gt=0)
+            .order_by("-brokerage", "-betweenness", "contact_id")
+        )
+        if query.validated_data.get("sector"):
+            brokers = brokers.filter(sector__in=query.validated_data["sector"])
+        data = BrokerSerializer(brokers[: query.validated_data["limit"]], many=True).data
+        return Response({"snapshot": SnapshotSerializer(self.get_snapshot()).data, "results": data})
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class SectorView(SnapshotScopedMixin, generics.GenericAPIView):
+    """Sector × sector ties and densities, and each sector's E-I index."""
+
+    queryset = ActorMetrics.objects.none()
+    serializer_class = SectorsSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get(self, request):
+        snapshot = self.get_snapshot()
+        summaries = list(snapshot.sector_summaries.all())
+        links = list(snapshot.sector_links.all())
+        labels = [s.sector for s in summaries]
+        position = {sector: i for i, sector in enumerate(labels)}
+        matrix = [[0] * len(labels) for _ in labels]
+        for link in links:
+            a, b = position[link.sector_a], position[link.sector_b]
+            matrix[a][b] = matrix[b][a] = link.ties
+        return Response(
+            {
+                "snapshot": SnapshotSerializer(snapshot).data,
+                "sectors": SectorSummarySerializer(summaries, many=True).data,
+                "links": SectorLinkSerializer(links, many=True).data,
+                "matrix": {"labels": labels, "ties": matrix},
+            }
+        )
+
+
+class GraphQuery(serializers.Serializer):
+    sector = serializers.MultipleChoiceField(choices=Sector.choices, required=False)
+    community = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=2**31 - 1), required=False
+    )
+    min_weight = serializers.FloatField(required=False, min_value=0, default=0)
+    from_forum = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    to_forum = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20_000, default=2_000)
+    size_by = serializers.ChoiceField(choices=ORDERABLE, required=False, default="degree")
+
+
+@extend_schema(
+    parameters=[
+        *SNAPSHOT_PARAMETERS,
+        OpenApiParameter("sector", OpenApiTypes.STR, many=True),
+        OpenApiParameter("community", OpenApiTypes.INT, many=True),
+        OpenApiParameter("min_weight", OpenApiTypes.FLOAT),
+        OpenApiParameter("from_forum", OpenApiTypes.INT, description="Ties born at or after."),
+        OpenApiParameter("to_forum", OpenApiTypes.INT, description="Ties born at or before."),
+        OpenApiParameter("limit", OpenApiTypes.INT, description="Strongest N ties (≤ 20,000)."),
+        OpenApiParameter("size_by", OpenApiTypes.STR, description="Metric for node size."),
+    ]
+)
+class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
+    """Nodes and the strongest ties for drawing the network, from the snapshot's stored
+    strongest ties (NETWORK_TIES_KEPT of them)."""
+
+    queryset = ActorMetrics.objects.none()
+    serializer_class = GraphSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get(self, request):
+        query = GraphQuery(data=_multi(request.query_params, "sector", "community"))
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        snapshot = self.get_snapshot()
+        ties = NetworkTie.objects.filter(snapshot=snapshot, weight__gte=options["min_weight"])
+        for bound, lookup in (("from_forum", "first_rank__gte"), ("to_forum", "first_rank__lte")):
+            if bound in options:
+                rank = (
+                    ForumGrowth.objects.filter(snapshot=snapshot, forum_id=options[bound])
+                    .values_list("rank", flat=True)
+                    .first()
+                )
+                if rank is None:
+                    raise serializers.ValidationError(
+                        {bound: [_("This forum is not in the snapshot's period.")]}
+                    )
+                ties = ties.filter(**{lookup: rank})
+        members = ActorMetrics.objects.filter(snapshot=snapshot)
+        if options.get("sector"):
+            members = members.filter(sector__in=options["sector"])
+        if options.get("community"):
+            members = members.filter(community__in=options["community"])
+        if options.get("sector") or options.get("community"):
+            chosen = members.values("contact_id")
+            ties = ties.filter(source_id__in=chosen, target_id__in=chosen)
+        edges = list(
+            ties.order_by("-weight", "-newman_weight", "id").values_list(
+                "source_id", "target_id", "weight", "newman_weight", "first_forum_id"
+            )[: options["limit"]]
+        )
+        ids = {e[0] for e in edges} | {e[1] for e in edges}
+        size_by = options["size_by"]
+        nodes = [
+            {
+                "id": actor.contact_id,
+                "name": actor.contact.full_name,
+                "sector": actor.sector,
+                "community": actor.community,
+                "size": getattr(actor, size_by),
+            }
+            for actor in actor_queryset(snapshot).filter(contact_id__in=ids).order_by("contact_id")
+        ]
+        return Response(
+            {
+                "snapshot": SnapshotSerializer(snapshot).data,
+                "size_by": size_by,
+                "nodes": nodes,
+                "edges": [
+                    {"source": s, "target": t, "weight": w, "newman_weight": nw, "first_forum": f}
+                    for s, t, w, nw, f in edges
+                ],
+            }
+        )
+
+
+class RecomputeViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """POST queues a recompute (202, with its id); GET shows its status and progress."""
+
+    queryset = NetworkSnapshot.objects.all().order_by("-created", "-id")
+    serializer_class = SnapshotSerializer
+    filter_backends = []
+
+    @extend_schema(request=RecomputeSerializer, responses={202: SnapshotSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = RecomputeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        programme = None
+        if payload.validated_data.get("programme"):
+            programme = Programme.objects.filter(pk=payload.validated_data["programme"]).first()
+            if programme is None:
+                raise serializers.ValidationError({"programme": [_("No such programme.")]})
+        as_of = payload.validated_data.get("as_of")
+        if payload.validated_data.get("after_forum"):
+            forum = Forum.objects.filter(pk=payload.validated_data["after_forum"]).first()
+            if forum is None:
+                raise serializers.ValidationError({"after_forum": [_("No such forum.")]})
+            as_of = forum.date
+        snapshot = network_snapshot_request(
+            as_of=as_of,
+            programme=programme,
+            requested_by=request.user,
+        )
+        snapshot.refresh_from_db()
+        return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _multi(params, *names) -> dict:
+    """Query parameters as a dict, with the given names as lists (repeatable parameters)."""
+    data = {key: params.get(key) for key in params}
+    for name in names:
+        if name in params:
+            values = params.getlist(name)
+            data[name] = [v for value in values for v in value.split(",") if v]
+    return data

@@ -1,0 +1,12 @@
+"""Network recomputes: the id in, one service call; everything else lives in network.services."""
+
+from celery import shared_task
+
+from network.services import network_snapshot_build
+
+
+@shared_task(name="network.snapshot_build")
+def network_snapshot_build_task(snapshot_id: int) -> dict:
+    # Claiming in the service makes a redelivered or duplicated task a no-op.
+    snapshot = network_snapshot_build(snapshot_id=snapshot_id)
+    return {"snapshot": snapshot_id, "built": snapshot is not None}
