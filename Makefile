@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml requirements/lock.txt
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@echo "Computing engagement and the network (the first run compiles the graph kernels: a minute or so)"
+	$(BIN)/python manage.py compute_engagement --history --if-missing
+	$(BIN)/python manage.py compute_network --if-missing
 	$(BIN)/python manage.py demo_login
 	@echo "Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/  Docs: http://$(HOST):$(PORT)/api/v1/docs/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -44,7 +47,8 @@ worker: install
 bench: install
 	$(BIN)/python bench/generate_network.py
 	$(BIN)/python bench/contacts_api.py
-	$(BIN)/python bench/network.py
+	$(BIN)/python bench/network_recompute.py
+	$(BIN)/python bench/engagement.py
 
 # Re-pin every dependency (run after changing pyproject.toml, then commit the lock).
 lock: install

@@ -51,9 +51,14 @@ class IdFilter(filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanChoiceFilter(filters.TypedChoiceFilter):
+    pass
+
+
 def boolean(**kwargs):
     """true/false (or 1/0); anything else is a 400 rather than silently ignored."""
-    return filters.TypedChoiceFilter(
+    return BooleanChoiceFilter(
         choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
         coerce=lambda value: value in ("true", "1"),
         **kwargs,

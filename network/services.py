@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.bulk import bulk_insert
+from crm.bulk import analyse, bulk_insert
 from crm.models import Programme
 
 from .analysis import AnalysisParameters, NetworkAnalysis, network_analyse
@@ -61,6 +61,7 @@ def analysis_parameters(**overrides) -> AnalysisParameters:
         "seed": settings.NETWORK_SEED,
         "ties_kept": settings.NETWORK_TIES_KEPT,
         "plenary_cap": settings.NETWORK_PLENARY_CAP,
+        "max_ties": settings.NETWORK_MAX_TIES,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return AnalysisParameters(**values)
@@ -164,6 +165,9 @@ def network_snapshot_build(
             snapshot.sizes = analysis.sizes
             snapshot.finished = timezone.now()
             snapshot.save()
+        # Fresh statistics for the new rows, or the planner misjudges every snapshot query.
+        analyse(ActorMetrics._meta.db_table, OrganisationMetrics._meta.db_table,
+                NetworkTie._meta.db_table)  # fmt: skip
         progress("done", 100)
     except Exception as error:
         logger.exception("network snapshot %s failed", snapshot_id)

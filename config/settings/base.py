@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "taggit",
     "crm",
     "network",
+    "engagement",
 ]
 
 MIDDLEWARE = [
@@ -208,12 +209,23 @@ NETWORK_EXACT_LIMIT = env.int("NETWORK_EXACT_LIMIT", default=5_000)
 NETWORK_PIVOTS = env.int("NETWORK_PIVOTS", default=256)
 NETWORK_SEED = env.int("NETWORK_SEED", default=2017)
 NETWORK_TIES_KEPT = env.int("NETWORK_TIES_KEPT", default=100_000)
-# Forums larger than this create no ties (empty: no cap); see the README before setting it.
+# Forums larger than this create no ties (empty: no fixed cap); see the README.
 NETWORK_PLENARY_CAP = env.int("NETWORK_PLENARY_CAP", default=None)
+# Without a fixed cap, the largest forums stop creating ties when all forums together would
+# make more pairs than this (about 24 bytes of memory each): what keeps a national network
+# of 200,000 people within 4 GB.
+NETWORK_MAX_TIES = env.int("NETWORK_MAX_TIES", default=50_000_000)
 # Seconds an automatic recompute waits after a change, gathering the changes that follow.
 NETWORK_RECOMPUTE_DELAY = env.int("NETWORK_RECOMPUTE_DELAY", default=120)
 # A running snapshot whose worker sent no heartbeat for this long is taken over.
 NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
+
+# --- Engagement ---------------------------------------------------------------------------
+# Lapsed regulars: attended at least this many forums and missed the last N (the API's
+# ``missed`` parameter, by default ENGAGEMENT_LAPSED_MISSED).
+ENGAGEMENT_REGULAR_MIN_FORUMS = env.int("ENGAGEMENT_REGULAR_MIN_FORUMS", default=3)
+ENGAGEMENT_LAPSED_MISSED = env.int("ENGAGEMENT_LAPSED_MISSED", default=3)
+ENGAGEMENT_RECOMPUTE_DELAY = env.int("ENGAGEMENT_RECOMPUTE_DELAY", default=60)
 
 # Topics are one vocabulary whatever the case they were typed in ("Tourism" = "tourism").
 TAGGIT_CASE_INSENSITIVE = True

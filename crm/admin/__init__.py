@@ -6,4 +6,4 @@ follow affiliations, the organisation of the day, capacity, append-only consent)
 the same services or checks as the API.
 """
 
-from . import consent, contacts, forums, organisations, working_groups  # noqa: F401
+from . import consent, contacts, forums, lists, organisations, working_groups  # noqa: F401

@@ -28,6 +28,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "end_year",
             "city",
             "description",
+            "sector_targets",
             "forum_count",
             "created",
             "updated",

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from .consent import ConsentViewSet
 from .contacts import ContactViewSet
 from .forums import ForumDocumentViewSet, ForumViewSet, ProgrammeViewSet
+from .lists import ContactListViewSet
 from .organisations import AffiliationViewSet, OrganisationViewSet
 from .participation import ParticipationViewSet
 from .working_groups import MembershipViewSet, WorkingGroupViewSet
@@ -18,5 +19,6 @@ router.register("participations", ParticipationViewSet, basename="participation"
 router.register("working-groups", WorkingGroupViewSet, basename="working-group")
 router.register("working-group-memberships", MembershipViewSet, basename="working-group-membership")
 router.register("consents", ConsentViewSet, basename="consent")
+router.register("contact-lists", ContactListViewSet, basename="contact-list")
 
 urlpatterns = router.urls

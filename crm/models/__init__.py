@@ -15,6 +15,7 @@ from .choices import (
 from .consent import Consent
 from .contacts import Contact, ContactTag
 from .forums import Forum, ForumDocument, ForumPartner, Programme
+from .lists import ContactList, ContactListKind, ContactListMember
 from .organisations import Organisation
 from .participation import Participation
 from .working_groups import WorkingGroup, WorkingGroupMembership
@@ -25,6 +26,9 @@ __all__ = [
     "ConsentPurpose",
     "ConsentSource",
     "Contact",
+    "ContactList",
+    "ContactListKind",
+    "ContactListMember",
     "ContactTag",
     "DocumentKind",
     "Forum",

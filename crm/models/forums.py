@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +9,26 @@ from simple_history.models import HistoricalRecords
 
 from crm.documents import validate_document_file
 
-from .choices import DocumentKind, FieldRuleCheck, ForumKind, PartnerRole, choices_check
+from .choices import DocumentKind, FieldRuleCheck, ForumKind, PartnerRole, Sector, choices_check
+
+
+def validate_sector_targets(value) -> None:
+    """Known sectors mapped to minimum shares between 0 and 1 that add up to at most 1."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give the targets as {sector: minimum share}."))
+    unknown = sorted(set(value) - set(Sector.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown sectors: %(sectors)s.") % {"sectors": ", ".join(map(str, unknown))}
+        )
+    for sector, share in value.items():
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise ValidationError(
+                _("The share for %(sector)s must be a number from 0 to 1.") % {"sector": sector}
+            )
+    if sum(value.values()) > 1 + 1e-9:
+        raise ValidationError(_("The minimum shares add up to more than 100%."))
+
 
 YEAR_RANGE = (1900, 2200)
 YEAR_VALIDATORS = [MinValueValidator(YEAR_RANGE[0]), MaxValueValidator(YEAR_RANGE[1])]
@@ -37,6 +57,11 @@ class Programme(models.Model):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     description = models.TextField(_("description"), max_length=10_000, blank=True)
+    # The mix the coordinators aim for at each forum and working group, as minimum shares:
+    # {"government": 0.15, "civil_society": 0.15, "business": 0.15}.
+    sector_targets = models.JSONField(
+        _("sector targets"), default=dict, blank=True, validators=[validate_sector_targets]
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,15 @@ from crm.models import Forum, ForumDocument, ForumPartner, Organisation, Program
 
 from .common import model_create, model_update
 
-PROGRAMME_FIELDS = ("name", "funder", "start_year", "end_year", "city", "description")
+PROGRAMME_FIELDS = (
+    "name",
+    "funder",
+    "start_year",
+    "end_year",
+    "city",
+    "description",
+    "sector_targets",
+)
 FORUM_FIELDS = (
     "programme",
     "number",

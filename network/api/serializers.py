@@ -30,7 +30,7 @@ METRIC_FIELDS = [
 ]
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class NetworkSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = NetworkSnapshot
         fields = [
@@ -52,7 +52,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RecomputeSerializer(serializers.Serializer):
+class NetworkRecomputeSerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False, allow_null=True, help_text="Only forums on or before this date."
     )
@@ -183,7 +183,7 @@ class MatrixSerializer(serializers.Serializer):
 class SectorsSerializer(serializers.Serializer):
     """The response of ``sectors/`` (documentation only: the view builds it directly)."""
 
-    snapshot = SnapshotSerializer()
+    snapshot = NetworkSnapshotSerializer()
     sectors = SectorSummarySerializer(many=True)
     links = SectorLinkSerializer(many=True)
     matrix = MatrixSerializer()
@@ -208,7 +208,7 @@ class GraphEdgeSerializer(serializers.Serializer):
 class GraphSerializer(serializers.Serializer):
     """The response of ``graph/`` (documentation only: the view builds it directly)."""
 
-    snapshot = SnapshotSerializer()
+    snapshot = NetworkSnapshotSerializer()
     size_by = serializers.CharField()
     nodes = GraphNodeSerializer(many=True)
     edges = GraphEdgeSerializer(many=True)

@@ -27,12 +27,12 @@ from .serializers import (
     BrokerSerializer,
     ForumGrowthSerializer,
     GraphSerializer,
+    NetworkRecomputeSerializer,
+    NetworkSnapshotSerializer,
     OrganisationMetricsSerializer,
-    RecomputeSerializer,
     SectorLinkSerializer,
     SectorsSerializer,
     SectorSummarySerializer,
-    SnapshotSerializer,
 )
 
 ORDERABLE = [f for f in METRIC_FIELDS if f != "sector_ties"]
@@ -73,7 +73,10 @@ class SnapshotScopedMixin:
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        response.data = {"snapshot": SnapshotSerializer(self.get_snapshot()).data, **response.data}
+        response.data = {
+            "snapshot": NetworkSnapshotSerializer(self.get_snapshot()).data,
+            **response.data,
+        }
         return response
 
 
@@ -183,7 +186,9 @@ class BrokerView(SnapshotScopedMixin, generics.GenericAPIView):
         if query.validated_data.get("sector"):
             brokers = brokers.filter(sector__in=query.validated_data["sector"])
         data = BrokerSerializer(brokers[: query.validated_data["limit"]], many=True).data
-        return Response({"snapshot": SnapshotSerializer(self.get_snapshot()).data, "results": data})
+        return Response(
+            {"snapshot": NetworkSnapshotSerializer(self.get_snapshot()).data, "results": data}
+        )
 
 
 @extend_schema(parameters=SNAPSHOT_PARAMETERS)
@@ -207,7 +212,7 @@ class SectorView(SnapshotScopedMixin, generics.GenericAPIView):
             matrix[a][b] = matrix[b][a] = link.ties
         return Response(
             {
-                "snapshot": SnapshotSerializer(snapshot).data,
+                "snapshot": NetworkSnapshotSerializer(snapshot).data,
                 "sectors": SectorSummarySerializer(summaries, many=True).data,
                 "links": SectorLinkSerializer(links, many=True).data,
                 "matrix": {"labels": labels, "ties": matrix},
@@ -293,7 +298,7 @@ class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
         ]
         return Response(
             {
-                "snapshot": SnapshotSerializer(snapshot).data,
+                "snapshot": NetworkSnapshotSerializer(snapshot).data,
                 "size_by": size_by,
                 "nodes": nodes,
                 "edges": [
@@ -313,12 +318,12 @@ class RecomputeViewSet(
     """POST queues a recompute (202, with its id); GET shows its status and progress."""
 
     queryset = NetworkSnapshot.objects.all().order_by("-created", "-id")
-    serializer_class = SnapshotSerializer
+    serializer_class = NetworkSnapshotSerializer
     filter_backends = []
 
-    @extend_schema(request=RecomputeSerializer, responses={202: SnapshotSerializer})
+    @extend_schema(request=NetworkRecomputeSerializer, responses={202: NetworkSnapshotSerializer})
     def create(self, request, *args, **kwargs):
-        payload = RecomputeSerializer(data=request.data)
+        payload = NetworkRecomputeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         programme = None
         if payload.validated_data.get("programme"):
@@ -337,7 +342,7 @@ class RecomputeViewSet(
             requested_by=request.user,
         )
         snapshot.refresh_from_db()
-        return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED)
+        return Response(NetworkSnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED)
 
 
 def _multi(params, *names) -> dict:

@@ -123,9 +123,13 @@ def test_participation_changes_queue_one_debounced_recompute(
     with django_capture_on_commit_callbacks() as callbacks:
         for _ in range(3):
             ParticipationFactory()
+    from engagement.models import EngagementSnapshot
+
     queued = NetworkSnapshot.objects.filter(trigger="automatic", status="queued")
     assert queued.count() == 1
-    assert len(callbacks) == 1  # one task enqueued, with a countdown, for all three changes
+    assert EngagementSnapshot.objects.filter(trigger="automatic", status="queued").count() == 1
+    # One task each for the network and engagement, with a countdown, for all three changes.
+    assert len(callbacks) == 2
 
 
 def test_without_a_broker_changes_do_not_compute_in_the_request(settings):

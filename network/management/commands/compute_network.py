@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from crm.models import Forum, Programme
-from network.models import NetworkSnapshot, SnapshotTrigger
+from network.models import NetworkSnapshot, SnapshotStatus, SnapshotTrigger
 from network.services import analysis_parameters, network_snapshot_build
 
 
@@ -21,9 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--exact-limit", type=int, default=None)
         parser.add_argument("--plenary-cap", type=int, default=None)
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument(
+            "--if-missing", action="store_true", help="do nothing if a snapshot exists"
+        )
 
     def handle(self, *args, as_of, after_forum, programme, pivots, exact_limit, plenary_cap, seed,
-               **options):  # fmt: skip
+               if_missing, **options):  # fmt: skip
+        if if_missing and NetworkSnapshot.objects.filter(status=SnapshotStatus.DONE).exists():
+            self.stdout.write("Network already computed: nothing to do.")
+            return
         if after_forum is not None:
             forum = Forum.objects.filter(pk=after_forum).first()
             if forum is None:

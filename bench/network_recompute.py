@@ -21,9 +21,9 @@ generated with `generate_network`. In the same run:
 
 Peak memory is the resident set of a child process that runs one pipeline only.
 
-    .venv/bin/python bench/network.py                 # city scale
-    .venv/bin/python bench/network.py --accuracy      # + exact reference, approximations' effect
-    .venv/bin/python bench/network.py --national      # 200k contacts: time and peak memory
+    .venv/bin/python bench/network_recompute.py              # city scale
+    .venv/bin/python bench/network_recompute.py --accuracy   # + the approximations' effect
+    .venv/bin/python bench/network_recompute.py --national   # 200k contacts: time, memory
 """
 
 import argparse

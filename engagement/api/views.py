@@ -1,0 +1,452 @@
+"""Engagement API. Contacts, organisations, sectors and lapsed lists read a stored snapshot;
+cohorts and sector balance are computed per request with one grouped query and numpy."""
+
+import csv
+import json
+
+import django_filters as filters
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, renderers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from crm.filters import IdFilter, boolean
+from crm.models import Programme, Sector
+from engagement.models import (
+    ContactEngagement,
+    EngagementLevel,
+    EngagementSnapshot,
+    OrganisationEngagement,
+    SectorEngagement,
+)
+from engagement.selectors import (
+    cohort_table,
+    engagement_snapshot_select,
+    forum_balance,
+    lapsed_queryset,
+    working_group_balance,
+)
+from engagement.services import engagement_snapshot_request, lapsed_list_save
+
+from . import serializers as s
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Declares ``?format=csv``; the views stream the rows themselves (see CsvExportMixin)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return b""
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(rows, header, filename):
+    """Stream rows as CSV: a 200,000-row export never sits in memory at once."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so that spreadsheet programs read UTF-8 (Cyrillic names)
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(["" if v is None else v for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+class CsvExportMixin:
+    """``?format=csv`` returns every row of the filtered, ordered list, not one page."""
+
+    renderer_classes = [*viewsets.GenericViewSet.renderer_classes, CSVRenderer]
+    csv_name = "export"
+
+    def csv_rows(self, queryset, serializer_class):
+        serializer = serializer_class()
+        names = list(serializer.fields)
+        for instance in queryset.iterator(chunk_size=2_000):
+            data = serializer_class(instance, context=self.get_serializer_context()).data
+            yield [_cell(data[name]) for name in names]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            serializer_class = self.get_serializer_class()
+            header = list(serializer_class().fields)
+            return csv_response(self.csv_rows(queryset, serializer_class), header, self.csv_name)
+        return super().list(request, *args, **kwargs)
+
+
+def _cell(value):
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+class SnapshotQuery(serializers.Serializer):
+    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    as_of = serializers.DateField(required=False)
+
+
+SNAPSHOT_PARAMETERS = [
+    OpenApiParameter("snapshot", OpenApiTypes.INT, description="A snapshot id (default latest)."),
+    OpenApiParameter(
+        "as_of", OpenApiTypes.DATE, description="The latest snapshot as of this date or before."
+    ),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+]
+
+
+class SnapshotScopedMixin:
+    def get_snapshot(self) -> EngagementSnapshot:
+        if not hasattr(self, "_snapshot"):
+            query = SnapshotQuery(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            snapshot = engagement_snapshot_select(
+                snapshot_id=query.validated_data.get("snapshot"),
+                as_of=query.validated_data.get("as_of"),
+            )
+            if snapshot is None:
+                raise NotFound(
+                    _(
+                        "No engagement snapshot yet. Run `python manage.py compute_engagement`"
+                        " or POST /api/v1/engagement/recompute/."
+                    )
+                )
+            self._snapshot = snapshot
+        return self._snapshot
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if isinstance(response, Response):
+            response.data = {
+                "snapshot": s.EngagementSnapshotSerializer(self.get_snapshot()).data,
+                **response.data,
+            }
+        return response
+
+
+class ContactEngagementFilter(filters.FilterSet):
+    level = filters.MultipleChoiceFilter(choices=EngagementLevel.choices, distinct=False)
+    sector = filters.MultipleChoiceFilter(choices=Sector.choices, distinct=False)
+    organisation = IdFilter(field_name="organisation_id")
+    contact = IdFilter(field_name="contact_id")
+    min_score = filters.NumberFilter(field_name="score", lookup_expr="gte")
+    attended = boolean(method="filter_attended")
+
+    class Meta:
+        model = ContactEngagement
+        fields = ["level", "sector", "organisation", "contact", "min_score", "attended"]
+
+    def filter_attended(self, queryset, name, value):
+        return (
+            queryset.filter(forums_attended__gt=0) if value else queryset.filter(forums_attended=0)
+        )
+
+
+ORDERABLE = [
+    "score",
+    "forums_attended",
+    "attendance_rate",
+    "last_date",
+    "missed_since_last",
+    "held_since_first",
+    "forums_counted",
+]
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class ContactEngagementViewSet(
+    SnapshotScopedMixin, CsvExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Each contact's engagement: forums, rate, roles, working groups, score and level."""
+
+    serializer_class = s.ContactEngagementSerializer
+    filterset_class = ContactEngagementFilter
+    ordering_fields = [*ORDERABLE, "membership_days"]
+    ordering = ["-score", "contact_id"]
+    queryset = ContactEngagement.objects.none()
+    csv_name = "engagement-contacts"
+
+    def get_queryset(self):
+        return ContactEngagement.objects.filter(snapshot=self.get_snapshot()).select_related(
+            "contact", "organisation", "first_forum", "last_forum"
+        )
+
+    @extend_schema(responses=s.ScoreHistorySerializer(many=True), parameters=[])
+    @action(detail=False, methods=["get"], url_path=r"(?P<contact_id>\d+)/history",
+            filter_backends=[], pagination_class=None)  # fmt: skip
+    def history(self, request, contact_id=None):
+        """A contact's score and level in every snapshot: drifting away shows here first."""
+        rows = (
+            ContactEngagement.objects.filter(contact_id=int(contact_id))
+            .select_related("snapshot")
+            .order_by("snapshot__as_of", "snapshot_id")
+        )
+        return Response(s.ScoreHistorySerializer(rows, many=True).data)
+
+
+class OrganisationEngagementFilter(filters.FilterSet):
+    level = filters.MultipleChoiceFilter(choices=EngagementLevel.choices, distinct=False)
+    sector = filters.MultipleChoiceFilter(choices=Sector.choices, distinct=False)
+
+    class Meta:
+        model = OrganisationEngagement
+        fields = ["level", "sector"]
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class OrganisationEngagementViewSet(
+    SnapshotScopedMixin, CsvExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Organisations' engagement through whoever represented them: it survives turnover."""
+
+    serializer_class = s.OrganisationEngagementSerializer
+    filterset_class = OrganisationEngagementFilter
+    ordering_fields = [*ORDERABLE, "people", "people_recent"]
+    ordering = ["-score", "organisation_id"]
+    queryset = OrganisationEngagement.objects.none()
+    csv_name = "engagement-organisations"
+
+    def get_queryset(self):
+        return OrganisationEngagement.objects.filter(snapshot=self.get_snapshot()).select_related(
+            "organisation", "first_forum", "last_forum"
+        )
+
+
+@extend_schema(parameters=SNAPSHOT_PARAMETERS)
+class SectorEngagementViewSet(
+    SnapshotScopedMixin, CsvExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Per sector: levels, scores, attendance rate, and whether its share is drifting."""
+
+    serializer_class = s.SectorEngagementSerializer
+    ordering_fields = ["sector", "contacts", "mean_score", "drift", "lapsed"]
+    ordering = ["sector"]
+    queryset = SectorEngagement.objects.none()
+    csv_name = "engagement-sectors"
+
+    def get_queryset(self):
+        return SectorEngagement.objects.filter(snapshot=self.get_snapshot())
+
+
+class CanSaveContactLists(BasePermission):
+    """Saving the lapsed list creates a contact list: coordinators may, viewers may not."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("crm.add_contactlist"))
+
+
+class LapsedQuery(serializers.Serializer):
+    missed = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+
+
+@extend_schema(
+    parameters=[
+        *SNAPSHOT_PARAMETERS,
+        OpenApiParameter("missed", OpenApiTypes.INT, description="Forums missed (default 3)."),
+    ]
+)
+class LapsedViewSet(
+    SnapshotScopedMixin, CsvExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """Regulars (three forums or more) who missed the last N forums, with their last forum
+    and organisation. ``POST save/`` keeps them as a list for a mailing."""
+
+    serializer_class = s.LapsedSerializer
+    filterset_class = ContactEngagementFilter
+    ordering_fields = ORDERABLE
+    queryset = ContactEngagement.objects.none()
+    csv_name = "lapsed-regulars"
+
+    def missed(self) -> int:
+        query = LapsedQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data.get("missed", settings.ENGAGEMENT_LAPSED_MISSED)
+
+    def get_queryset(self):
+        return lapsed_queryset(
+            self.get_snapshot(),
+            missed=self.missed(),
+            min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS,
+        )
+
+    @extend_schema(request=s.LapsedSaveSerializer, responses={201: s.ContactListSerializer})
+    @action(
+        detail=False,
+        methods=["post"],
+        filter_backends=[],
+        pagination_class=None,
+        permission_classes=[CanSaveContactLists],
+    )
+    def save(self, request):
+        payload = s.LapsedSaveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        contact_list = lapsed_list_save(
+            snapshot=self.get_snapshot(),
+            missed=payload.validated_data.get("missed", settings.ENGAGEMENT_LAPSED_MISSED),
+            name=payload.validated_data.get("name", ""),
+            created_by=request.user,
+        )
+        return Response(s.ContactListSerializer(contact_list).data, status=status.HTTP_201_CREATED)
+
+
+class ProgrammeQuery(serializers.Serializer):
+    programme = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    as_of = serializers.DateField(required=False)
+    sector = serializers.ChoiceField(choices=Sector.choices, required=False)
+
+    def validate(self, attrs):
+        programmes = Programme.objects.all()
+        if "programme" in attrs:
+            programme = programmes.filter(pk=attrs["programme"]).first()
+            if programme is None:
+                raise serializers.ValidationError({"programme": [_("No such programme.")]})
+        elif programmes.count() == 1:
+            programme = programmes.get()
+        else:
+            raise serializers.ValidationError(
+                {"programme": [_("Choose a programme: this installation has several.")]}
+            )
+        attrs["programme"] = programme
+        return attrs
+
+
+PROGRAMME_PARAMETERS = [
+    OpenApiParameter("programme", OpenApiTypes.INT, description="Required with several."),
+    OpenApiParameter("as_of", OpenApiTypes.DATE),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+]
+
+
+@extend_schema(
+    parameters=[*PROGRAMME_PARAMETERS, OpenApiParameter("sector", OpenApiTypes.STR)],
+    responses=s.CohortCellSerializer(many=True),
+)
+class CohortView(generics.GenericAPIView):
+    """Cohort retention: people grouped by the forum they first came to, and the share of
+    each cohort at every later forum. One row per (cohort, later forum)."""
+
+    queryset = ContactEngagement.objects.none()
+    serializer_class = s.CohortCellSerializer
+    filter_backends = []
+    renderer_classes = CsvExportMixin.renderer_classes
+
+    def get(self, request):
+        query = ProgrammeQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        table = cohort_table(
+            programme=options["programme"], as_of=options.get("as_of"), sector=options.get("sector")
+        )
+        rows = []
+        for c, (cohort_id, cohort_title, cohort_date) in enumerate(table.forums):
+            for f in range(c + 1, len(table.forums)):
+                forum_id, forum_title, forum_date = table.forums[f]
+                size = int(table.sizes[c])
+                back = int(table.returned[c, f])
+                rows.append(
+                    {
+                        "cohort_forum": cohort_id,
+                        "cohort_title": cohort_title,
+                        "cohort_date": cohort_date,
+                        "cohort_size": size,
+                        "forum": forum_id,
+                        "forum_title": forum_title,
+                        "forum_date": forum_date,
+                        "returned": back,
+                        "share": back / size if size else None,
+                    }
+                )
+        if request.accepted_renderer.format == "csv":
+            header = list(s.CohortCellSerializer().fields)
+            return csv_response(([row[k] for k in header] for row in rows), header, "cohorts")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.CohortCellSerializer(page, many=True).data)
+
+
+@extend_schema(parameters=PROGRAMME_PARAMETERS, responses=s.ForumBalanceSerializer(many=True))
+class ForumBalanceView(generics.GenericAPIView):
+    """Per forum of a programme: attendees by the sector they represented, the gaps to the
+    programme's target mix, and how many came back from earlier forums."""
+
+    queryset = ContactEngagement.objects.none()
+    serializer_class = s.ForumBalanceSerializer
+    filter_backends = []
+    renderer_classes = CsvExportMixin.renderer_classes
+
+    def get(self, request):
+        query = ProgrammeQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = forum_balance(
+            programme=query.validated_data["programme"], as_of=query.validated_data.get("as_of")
+        )
+        if request.accepted_renderer.format == "csv":
+            header = list(s.ForumBalanceSerializer().fields)
+            data = s.ForumBalanceSerializer(rows, many=True).data
+            return csv_response(
+                ([_cell(row[k]) for k in header] for row in data), header, "forum-balance"
+            )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.ForumBalanceSerializer(page, many=True).data)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("programme", OpenApiTypes.INT)],
+    responses=s.GroupBalanceSerializer(many=True),
+)
+class WorkingGroupBalanceView(generics.GenericAPIView):
+    """Current members of each working group by sector, against the programme's targets."""
+
+    queryset = ContactEngagement.objects.none()
+    serializer_class = s.GroupBalanceSerializer
+    filter_backends = []
+
+    def get(self, request):
+        programme = None
+        if "programme" in request.query_params:
+            query = ProgrammeQuery(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            programme = query.validated_data["programme"]
+        rows = working_group_balance(programme=programme)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.GroupBalanceSerializer(page, many=True).data)
+
+
+class RecomputeViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """POST queues a new engagement snapshot (202, with its id); GET shows its status."""
+
+    queryset = EngagementSnapshot.objects.all().order_by("-created", "-id")
+    serializer_class = s.EngagementSnapshotSerializer
+    filter_backends = []
+
+    @extend_schema(
+        request=s.EngagementRecomputeSerializer, responses={202: s.EngagementSnapshotSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        payload = s.EngagementRecomputeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        snapshot = engagement_snapshot_request(as_of=payload.validated_data.get("as_of"))
+        snapshot.refresh_from_db()
+        return Response(
+            s.EngagementSnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED
+        )
