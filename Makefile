@@ -42,13 +42,15 @@ format: install
 	$(BIN)/ruff format .
 
 worker: install
-	$(BIN)/celery -A tasks.celery worker --loglevel=INFO --concurrency=$${CONCURRENCY:-2}
+	$(BIN)/celery -A tasks.celery worker --beat --schedule $(VENV)/celerybeat-schedule \
+		--loglevel=INFO --concurrency=$${CONCURRENCY:-2}
 
 bench: install
 	$(BIN)/python bench/generate_network.py
 	$(BIN)/python bench/contacts_api.py
 	$(BIN)/python bench/network_recompute.py
 	$(BIN)/python bench/engagement.py
+	$(BIN)/python bench/outreach.py
 
 # Re-pin every dependency (run after changing pyproject.toml, then commit the lock).
 lock: install

@@ -5,16 +5,25 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from outreach.views import invitation_answer_view, unsubscribe_view
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/network/", include("network.api.urls")),
     path("api/v1/engagement/", include("engagement.api.urls")),
+    path("api/v1/", include("outreach.api.urls")),
     path("api/v1/", include("crm.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
+    # Reached from e-mails, without a login: signed tokens only.
+    path("u/<str:token>/", unsubscribe_view, name="unsubscribe"),
+    path("i/<str:token>/", invitation_answer_view, name="invitation-answer"),
 ]
+
+if settings.ANYMAIL["WEBHOOK_SECRET"]:
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -13,7 +13,7 @@ COORDINATOR = "coordinator"
 VIEWER = "viewer"
 
 # Apps whose models the roles cover. Later apps (network, outreach) add themselves here.
-ROLE_APPS = ("crm", "taggit", "network", "engagement")
+ROLE_APPS = ("crm", "taggit", "network", "engagement", "outreach")
 
 
 def roles_sync(*, using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> None:

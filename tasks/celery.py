@@ -10,5 +10,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("civicnet", include=["tasks.diagnostics", "tasks.network", "tasks.engagement"])
+app = Celery(
+    "civicnet", include=["tasks.diagnostics", "tasks.network", "tasks.engagement", "tasks.outreach"]
+)
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -106,3 +106,18 @@ def davis(db):
             organisation=organisations[contact.sector],
         )
     return {"graph": graph, "women": women, "contacts": contacts, "forums": forums}
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A loopback SMTP server; Django's mail goes to it for the length of the test."""
+    from tests.smtp_server import SMTPSink
+
+    with SMTPSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield sink

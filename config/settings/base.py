@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "crm",
     "network",
     "engagement",
+    "outreach",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,39 @@ NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 ENGAGEMENT_REGULAR_MIN_FORUMS = env.int("ENGAGEMENT_REGULAR_MIN_FORUMS", default=3)
 ENGAGEMENT_LAPSED_MISSED = env.int("ENGAGEMENT_LAPSED_MISSED", default=3)
 ENGAGEMENT_RECOMPUTE_DELAY = env.int("ENGAGEMENT_RECOMPUTE_DELAY", default=60)
+
+# --- Outreach ----------------------------------------------------------------------------
+# Where recipients' links point (unsubscribe, invitation answers): the public HTTPS address.
+OUTREACH_PUBLIC_URL = env.str("OUTREACH_PUBLIC_URL", default="http://127.0.0.1:8000")
+OUTREACH_MESSAGE_ID_DOMAIN = env.str(
+    "OUTREACH_MESSAGE_ID_DOMAIN",
+    default=OUTREACH_PUBLIC_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0],
+)
+OUTREACH_UNSUBSCRIBE_MAILBOX = env.str(
+    "OUTREACH_UNSUBSCRIBE_MAILBOX", default=f"unsubscribe@{OUTREACH_MESSAGE_ID_DOMAIN}"
+)
+# A claimed message not confirmed sent within this many seconds is sent again (same
+# Message-ID): the time a killed worker's claim blocks its rows.
+OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", default=120)
+OUTREACH_BATCH = env.int("OUTREACH_BATCH", default=20)
+OUTREACH_WORKERS_PER_MAILING = env.int("OUTREACH_WORKERS_PER_MAILING", default=2)
+OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", default=8)
+OUTREACH_RETRY_BASE_SECONDS = env.float("OUTREACH_RETRY_BASE_SECONDS", default=30)
+# Messages per minute across all workers; 0 for no limit.
+OUTREACH_RATE_PER_MINUTE = env.int("OUTREACH_RATE_PER_MINUTE", default=0)
+OUTREACH_HOLD_AFTER_BOUNCES = env.int("OUTREACH_HOLD_AFTER_BOUNCES", default=3)
+OUTREACH_REMINDER_DAYS = env.int("OUTREACH_REMINDER_DAYS", default=7)
+OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", default=10)
+OUTREACH_FALLBACK_LANGUAGES = env.list("OUTREACH_FALLBACK_LANGUAGES", default=["ru", "en", "kk"])
+OUTREACH_UNSUBSCRIBE_MAX_AGE = env.int("OUTREACH_UNSUBSCRIBE_MAX_AGE", default=60 * 60 * 24 * 400)
+OUTREACH_INVITATION_MAX_AGE = env.int("OUTREACH_INVITATION_MAX_AGE", default=60 * 60 * 24 * 90)
+# Bounce and complaint webhooks (django-anymail), when an e-mail provider is configured:
+# ANYMAIL_WEBHOOK_SECRET protects /anymail/<provider>/tracking/.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+CELERY_BEAT_SCHEDULE = {
+    "outreach-due": {"task": "outreach.due", "schedule": 60.0},
+    "outreach-sweep": {"task": "outreach.sweep", "schedule": 60.0},
+}
 
 # Topics are one vocabulary whatever the case they were typed in ("Tourism" = "tourism").
 TAGGIT_CASE_INSENSITIVE = True

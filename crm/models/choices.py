@@ -79,6 +79,9 @@ class ConsentSource(models.TextChoices):
     FORM = "form", _("Form")
     IMPORT = "import", _("Import")
     IN_PERSON = "in_person", _("In person")
+    # Withdrawals recorded by the outreach: the one-click link, a complaint to the provider.
+    LINK = "link", _("Unsubscribe link")
+    COMPLAINT = "complaint", _("Spam complaint")
 
 
 class FieldRuleCheck(models.CheckConstraint):

@@ -71,18 +71,24 @@ def history_of(queryset, model_label: str) -> list[Change]:
     return changes
 
 
+# Other apps add the history of their per-contact records (label, model path) here in
+# their ready(), e.g. outreach's invitations, without crm importing them.
+CONTACT_HISTORY_SOURCES: list[tuple[str, str]] = [
+    ("contact", "crm.Contact"),
+    ("affiliation", "crm.Affiliation"),
+    ("participation", "crm.Participation"),
+    ("membership", "crm.WorkingGroupMembership"),
+    ("consent", "crm.Consent"),
+]
+
+
 def contact_history(contact) -> list[Change]:
     """Everything that happened to a contact and their records, newest first."""
-    from crm.models import Affiliation, Consent, Contact, Participation, WorkingGroupMembership
+    from django.apps import apps
 
-    sources = [
-        (Contact.history.filter(id=contact.pk), "contact"),
-        (Affiliation.history.filter(contact_id=contact.pk), "affiliation"),
-        (Participation.history.filter(contact_id=contact.pk), "participation"),
-        (WorkingGroupMembership.history.filter(contact_id=contact.pk), "membership"),
-        (Consent.history.filter(contact_id=contact.pk), "consent"),
-    ]
     changes: list[Change] = []
-    for queryset, label in sources:
-        changes.extend(history_of(queryset, label))
+    for label, path in CONTACT_HISTORY_SOURCES:
+        model = apps.get_model(path)
+        key = "id" if path == "crm.Contact" else "contact_id"
+        changes.extend(history_of(model.history.filter(**{key: contact.pk}), label))
     return sorted(changes, key=lambda c: c.when, reverse=True)

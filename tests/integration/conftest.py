@@ -33,9 +33,9 @@ def broker_url():
 class WorkerProcess:
     """A Celery worker started as a separate OS process, listening on its own queue."""
 
-    def __init__(self, broker: str, env: dict, queue: str):
-        self.broker, self.queue = broker, queue
-        self.log = ROOT / ".pytest_cache" / f"worker-{queue}.log"
+    def __init__(self, broker: str, env: dict, queue: str, name: str):
+        self.broker, self.queue, self.name = broker, queue, name
+        self.log = ROOT / ".pytest_cache" / f"worker-{name}.log"
         self.log.parent.mkdir(exist_ok=True)
         self.env = {
             **os.environ,
@@ -46,11 +46,12 @@ class WorkerProcess:
         }
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 150) -> None:
+        # One process per worker ("solo" pool): killing it kills the one process that sends.
         command = [
             sys.executable, "-m", "celery", "-A", "tasks.celery", "worker",
-            "--queues", self.queue, "--concurrency", "1", "--loglevel", "INFO",
-            "--hostname", f"{self.queue}@%h", "--without-gossip", "--without-mingle",
+            "--queues", self.queue, "--pool", "solo", "--loglevel", "INFO",
+            "--hostname", f"{self.name}@%h", "--without-gossip", "--without-mingle",
         ]  # fmt: skip
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -62,11 +63,16 @@ class WorkerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited early:\n{self.log.read_text()[-3000:]}")
             replies = client.control.ping(
-                destination=[f"{self.queue}@{os.uname().nodename}"], timeout=1
+                destination=[f"{self.name}@{os.uname().nodename}"], timeout=1
             )
             if replies:
                 return
         raise RuntimeError(f"worker did not come up:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no acknowledgement, as when a machine dies."""
+        self.process.kill()
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -85,9 +91,9 @@ def start_worker(broker_url):
     queue = f"test-{uuid.uuid4().hex[:8]}"
 
     def start(**env) -> WorkerProcess:
-        worker = WorkerProcess(broker_url, env, queue)
+        worker = WorkerProcess(broker_url, env, queue, f"{queue}-{len(workers)}")
+        workers.append(worker)  # stopped at the end even if it never came up
         worker.start()
-        workers.append(worker)
         return worker
 
     yield start
@@ -99,3 +105,29 @@ def start_worker(broker_url):
 def celery_client(broker_url):
     """A Celery client on the real broker (the test settings themselves run tasks eagerly)."""
     return Celery("test-client", broker=broker_url, backend=broker_url)
+
+
+@pytest.fixture
+def shared_database(transactional_db):
+    """The test database's URL, for worker processes to connect to (PostgreSQL only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        service_unavailable(
+            "a worker process cannot open the in-memory SQLite test database; "
+            "run with DATABASE_URL pointing at PostgreSQL"
+        )
+    settings = connection.settings_dict
+    user = settings["USER"] or "postgres"
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+
+
+def wait_for(predicate, timeout=180, every=0.25):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False

@@ -1,39 +1,11 @@
 """A real Celery worker builds network snapshots from the Redis queue, exactly once."""
 
-import time
-
 import pytest
-from django.db import connection
 
 from network.models import ActorMetrics, NetworkSnapshot
 from network.services import analysis_parameters
-from tests.conftest import service_unavailable
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-
-@pytest.fixture
-def shared_database(transactional_db):
-    """The test database's URL, for a worker process to connect to."""
-    if connection.vendor != "postgresql":
-        service_unavailable(
-            "a worker process cannot open the in-memory SQLite test database; "
-            "run with DATABASE_URL pointing at PostgreSQL"
-        )
-    settings = connection.settings_dict
-    user = settings["USER"] or "postgres"
-    host = settings["HOST"] or "127.0.0.1"
-    port = settings["PORT"] or 5432
-    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
-
-
-def wait_for(predicate, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 def test_a_worker_builds_a_queued_snapshot_once_even_if_the_task_arrives_twice(

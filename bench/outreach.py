@@ -1,0 +1,227 @@
+"""Outreach throughput: 10,000 recipients into a local SMTP sink.
+
+Side by side in one run, on one machine, into the same aiosmtpd sink:
+  - the limit: a bare smtplib loop on one connection sending the very same messages
+    (built beforehand, so only the SMTP exchange is timed);
+  - the product: a mailing of 10,000 consenting attendees sent by real Celery worker
+    processes on the Redis broker, with everything a send does (row claims under lock,
+    consent and hold re-checked at send time, rendering in the contact's language, signed
+    unsubscribe links, one commit per message), first with one worker, then with two.
+
+Each product run starts its workers first and times from dispatch until the mailing is
+done; the sink checks that every recipient got exactly one distinct message.
+
+    .venv/bin/python bench/outreach.py [--recipients 10000] [--database-url URL]
+
+Needs Redis (CELERY_BROKER_URL or redis://127.0.0.1:6379/14) and, by default, PostgreSQL
+(worker processes share the database; SQLite would serialise them on its file lock).
+"""
+
+import argparse
+import os
+import smtplib
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+
+def start_workers(count: int, broker: str, env: dict, queue: str) -> list[subprocess.Popen]:
+    from celery import Celery
+
+    log_dir = ROOT / "bench" / "results"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    workers, names = [], []
+    for index in range(count):
+        name = f"{queue}-{index}"
+        names.append(f"{name}@{os.uname().nodename}")
+        command = [
+            sys.executable, "-m", "celery", "-A", "tasks.celery", "worker", "--queues", queue,
+            "--pool", "solo", "--loglevel", "WARNING", "--hostname", f"{name}@%h",
+            "--without-gossip", "--without-mingle",
+        ]  # fmt: skip
+        with open(log_dir / f"outreach-{name}.log", "ab") as log:
+            workers.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            )
+    client = Celery(broker=broker)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        replies = client.control.ping(destination=names, timeout=1)
+        if len(replies) == count:
+            return workers
+    stop(workers)
+    raise SystemExit(f"workers did not come up; see {log_dir}/outreach-{queue}-*.log")
+
+
+def stop(workers):
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    from common import fresh_database, postgres_available
+
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    elif postgres_available():
+        os.environ["DATABASE_URL"] = fresh_database("civicnet_bench_outreach")
+    else:
+        raise SystemExit("PostgreSQL is not running: pass --database-url")
+    broker = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/14"
+    os.environ["DEBUG"] = "false"
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.mail import get_connection
+    from django.test.utils import override_settings
+
+    from crm.models import Consent, Contact, Forum, Participation
+    from outreach.models import Mailing, OutboxMessage
+    from outreach.rendering import compile_translation
+    from outreach.services.mailings import mailing_create, mailing_start, template_save
+    from outreach.services.sending import _fields, message_build
+    from tests.smtp_server import SMTPSink
+
+    size = args.recipients
+    forum = Forum.objects.create(title="Bench plenary", date="2019-04-30", venue="KBTU")
+    contacts = Contact.objects.bulk_create(
+        (
+            Contact(
+                given_name=f"Айгерим{i}",
+                family_name="Бенчева",
+                email=f"bench{i}@example.org",
+                language=("ru", "kk", "en")[i % 3],
+                search_key=f"bench{i}",
+            )
+            for i in range(size)
+        ),
+        batch_size=5_000,
+    )
+    Participation.objects.bulk_create(
+        (Participation(contact=c, forum=forum, status="attended") for c in contacts),
+        batch_size=5_000,
+    )
+    Consent.objects.bulk_create(
+        (
+            Consent(contact=c, purpose="forum_updates", granted=True, source="form")
+            for c in contacts
+        ),
+        batch_size=5_000,
+    )
+    template = template_save(
+        name="Bench thanks",
+        purpose="forum_updates",
+        translations=[
+            {
+                "language": language,
+                "subject": "{{ forum.title }}: спасибо, {{ contact.given_name }}",
+                "body_text": (
+                    "{{ contact.full_name }}, thank you for coming to {{ forum.title }} on "
+                    "{{ forum.date }} at {{ forum.venue }}.\n\nUnsubscribe: {{ unsubscribe_url }}"
+                ),
+                "body_html": "<p>{{ contact.full_name }}: {{ forum.title }}</p>"
+                '<p><a href="{{ unsubscribe_url }}">unsubscribe</a></p>',
+            }
+            for language in ("ru", "kk", "en")
+        ],
+    )
+
+    def new_mailing(label):
+        with override_settings(OUTREACH_WORKERS_PER_MAILING=0):
+            mailing = mailing_create(
+                name=label,
+                purpose="forum_updates",
+                template=template,
+                audience={"forum": forum.pk, "status": ["attended"]},
+            )
+            from django.db import transaction
+
+            with transaction.atomic():
+                return mailing_start(mailing=mailing)
+
+    results = {}
+    with SMTPSink() as sink:
+        sink.handler.keep_messages = False
+        worker_env = {
+            **os.environ,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_RESULT_BACKEND": broker,
+            "EMAIL_URL": sink.url,
+            "OUTREACH_RATE_PER_MINUTE": "0",
+        }
+
+        # The limit: the same messages, built first, sent by a bare loop on one connection.
+        baseline = new_mailing("baseline")
+        rows = list(
+            OutboxMessage.objects.filter(mailing=baseline).select_related("contact").order_by("pk")
+        )
+        compiled = {
+            t.language: compile_translation(t) for t in baseline.template.translations.all()
+        }
+        shared = _fields(baseline)
+        django_connection = get_connection()
+        messages = [
+            message_build(row, baseline, compiled, shared, django_connection).message()
+            for row in rows
+        ]
+        payloads = [(m["To"], m.as_bytes(linesep="\r\n")) for m in messages]
+        before = sink.handler.deliveries
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+            for recipient, payload in payloads:
+                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [recipient], payload)
+        bare = time.perf_counter() - started
+        assert sink.handler.deliveries - before == size, "the sink missed messages"
+        results["bare smtplib loop"] = (bare, size)
+        Mailing.objects.filter(pk=baseline.pk).update(status="cancelled")
+
+        for workers_count in (1, 2):
+            queue = f"bench-{uuid.uuid4().hex[:8]}"
+            workers = start_workers(workers_count, broker, worker_env, queue)
+            try:
+                mailing = new_mailing(f"{workers_count} worker(s)")
+                distinct_before = sink.handler.distinct()
+                from celery import Celery
+
+                client = Celery(broker=broker)
+                started = time.perf_counter()
+                for _ in range(workers_count):
+                    client.send_task("outreach.outbox_work", args=[mailing.pk], queue=queue)
+                while Mailing.objects.get(pk=mailing.pk).status != "done":
+                    time.sleep(0.05)
+                elapsed = time.perf_counter() - started
+            finally:
+                stop(workers)
+            sent = OutboxMessage.objects.filter(mailing=mailing, status="sent").count()
+            distinct = sink.handler.distinct() - distinct_before
+            assert sent == size == distinct, f"sent {sent}, distinct at the sink {distinct}"
+            results[f"Celery, {workers_count} worker(s)"] = (elapsed, sent)
+
+    print(f"\n{size:,} recipients into an aiosmtpd sink on loopback ({os.cpu_count()} cores)")
+    print(f"{'sender':<24}{'seconds':>10}{'msg/s':>10}{'vs bare':>10}")
+    bare_rate = size / results["bare smtplib loop"][0]
+    for label, (seconds, count) in results.items():
+        rate = count / seconds
+        print(f"{label:<24}{seconds:>10.1f}{rate:>10.0f}{rate / bare_rate:>10.0%}")
+    print("Every Celery message reached the sink exactly once (distinct Message-IDs = recipients).")
+
+
+if __name__ == "__main__":
+    main()

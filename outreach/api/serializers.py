@@ -1,0 +1,221 @@
+from rest_framework import serializers
+
+from crm.models import ConsentPurpose, Contact, Forum, Language, Sector, WorkingGroup
+from crm.models.choices import ParticipationRole, ParticipationStatus
+from outreach.models import (
+    EmailHold,
+    FollowUp,
+    Invitation,
+    Mailing,
+    MessageTemplate,
+    OutboxMessage,
+)
+
+
+class TranslationSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=Language.choices)
+    subject = serializers.CharField(max_length=300)
+    body_text = serializers.CharField(max_length=50_000)
+    body_html = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
+
+
+class MessageTemplateSerializer(serializers.ModelSerializer):
+    translations = TranslationSerializer(many=True)
+
+    class Meta:
+        model = MessageTemplate
+        fields = ["id", "name", "purpose", "translations", "created", "updated"]
+
+
+class AudienceSerializer(serializers.Serializer):
+    """Exactly one of: forum (with status/role/sector), working_group (with invitees),
+    contacts, contact_list, lapsed."""
+
+    forum = serializers.PrimaryKeyRelatedField(queryset=Forum.objects.all(), required=False)
+    status = serializers.ListField(
+        child=serializers.ChoiceField(choices=ParticipationStatus.choices), required=False
+    )
+    role = serializers.ListField(
+        child=serializers.ChoiceField(choices=ParticipationRole.choices), required=False
+    )
+    sector = serializers.ListField(
+        child=serializers.ChoiceField(choices=Sector.choices), required=False
+    )
+    working_group = serializers.PrimaryKeyRelatedField(
+        queryset=WorkingGroup.objects.all(), required=False
+    )
+    invitees = serializers.BooleanField(required=False)
+    contacts = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), many=True, required=False
+    )
+    contact_list = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    lapsed = serializers.DictField(required=False)
+
+    def validate(self, attrs):
+        kinds = [
+            k
+            for k in ("forum", "working_group", "contacts", "contact_list", "lapsed")
+            if k in attrs
+        ]
+        if len(kinds) != 1:
+            raise serializers.ValidationError(
+                "Give exactly one of: forum, working_group, contacts, contact_list, lapsed."
+            )
+        if "contact_list" in attrs:
+            from crm.models import ContactList
+
+            if not ContactList.objects.filter(pk=attrs["contact_list"]).exists():
+                raise serializers.ValidationError({"contact_list": ["No such list."]})
+        if "lapsed" in attrs:
+            missed = attrs["lapsed"].get("missed", 3)
+            if not isinstance(missed, int) or isinstance(missed, bool) or not 1 <= missed <= 1000:
+                raise serializers.ValidationError(
+                    {"lapsed": ["missed: a whole number, 1 to 1000."]}
+                )
+        return attrs
+
+    def to_plain(self) -> dict:
+        """The audience as stored on the mailing (ids, not objects)."""
+        plain = {}
+        for key, value in self.validated_data.items():
+            if key in ("forum", "working_group"):
+                plain[key] = value.pk
+            elif key == "contacts":
+                plain[key] = [c.pk for c in value]
+            else:
+                plain[key] = value
+        return plain
+
+
+class MailingSerializer(serializers.ModelSerializer):
+    template = serializers.PrimaryKeyRelatedField(queryset=MessageTemplate.objects.all())
+    audience = serializers.JSONField()
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mailing
+        fields = [
+            "id",
+            "name",
+            "purpose",
+            "template",
+            "audience",
+            "forum",
+            "working_group",
+            "status",
+            "send_at",
+            "counts",
+            "created",
+            "started",
+            "finished",
+        ]
+        read_only_fields = [
+            "forum",
+            "working_group",
+            "status",
+            "send_at",
+            "created",
+            "started",
+            "finished",
+        ]
+
+    def get_counts(self, mailing) -> dict:
+        return self.context.get("counts", {}).get(mailing.pk, {})
+
+    def validate_audience(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(
+                'An object, e.g. {"forum": 9, "status": ["attended"]}.'
+            )
+        audience = AudienceSerializer(data=value)
+        audience.is_valid(raise_exception=True)
+        return audience.to_plain()
+
+
+class RecipientSerializer(serializers.Serializer):
+    contact = serializers.IntegerField(source="contact_id")
+    name = serializers.CharField()
+    email = serializers.CharField()
+    language = serializers.CharField()
+    reason = serializers.CharField(help_text="Why left out; empty when the message is sent.")
+
+
+class OutboxSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="contact.full_name")
+
+    class Meta:
+        model = OutboxMessage
+        fields = [
+            "id",
+            "contact",
+            "name",
+            "email",
+            "language",
+            "status",
+            "reason",
+            "attempts",
+            "last_error",
+            "message_id",
+            "sent_at",
+        ]
+
+
+class ScheduleSerializer(serializers.Serializer):
+    send_at = serializers.DateTimeField(required=False)
+    days_after_forum = serializers.IntegerField(required=False, min_value=0, max_value=365)
+
+
+class PreviewRequestSerializer(serializers.Serializer):
+    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+
+
+class PreviewSerializer(serializers.Serializer):
+    language = serializers.CharField()
+    subject = serializers.CharField()
+    body_text = serializers.CharField()
+    body_html = serializers.CharField()
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    working_group_title = serializers.CharField(source="working_group.title", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "working_group",
+            "working_group_title",
+            "contact",
+            "contact_name",
+            "status",
+            "created",
+            "answered_at",
+            "mailing",
+            "reminder_mailing",
+        ]
+        read_only_fields = fields
+
+
+class InviteSerializer(serializers.Serializer):
+    working_group = serializers.PrimaryKeyRelatedField(queryset=WorkingGroup.objects.all())
+    contacts = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), many=True, allow_empty=False
+    )
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=MessageTemplate.objects.filter(purpose=ConsentPurpose.WORKING_GROUP)
+    )
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "forum", "template", "days_after", "enabled", "mailing"]
+        read_only_fields = ["mailing"]
+
+
+class EmailHoldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmailHold
+        fields = ["id", "email", "hard_bounces", "complaints", "held", "last_event", "note"]
+        read_only_fields = ["email", "hard_bounces", "complaints", "last_event"]

@@ -1,0 +1,18 @@
+from rest_framework.routers import DefaultRouter
+
+from .views import (
+    EmailHoldViewSet,
+    FollowUpViewSet,
+    InvitationViewSet,
+    MailingViewSet,
+    MessageTemplateViewSet,
+)
+
+router = DefaultRouter()
+router.register("templates", MessageTemplateViewSet, basename="template")
+router.register("mailings", MailingViewSet, basename="mailing")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("email-holds", EmailHoldViewSet, basename="email-hold")
+
+urlpatterns = router.urls

@@ -1,0 +1,283 @@
+"""Templates and mailings: save, preview, freeze the audience, schedule, send, cancel."""
+
+import datetime
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import Contact, Forum, Language
+from crm.services.common import model_create, model_update
+
+from ..audience import AudienceError, recipients
+from ..models import (
+    FollowUp,
+    Invitation,
+    Mailing,
+    MailingStatus,
+    MessageTemplate,
+    OutboxMessage,
+    OutboxStatus,
+    SuppressionReason,
+    TemplateTranslation,
+)
+from ..rendering import Rendered, compile_translation, render, template_check
+from .sending import _fields
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def _translations_check(translations: Iterable[dict]) -> list[dict]:
+    translations = list(translations)
+    if not translations:
+        raise ValidationError({"translations": _("Give at least one language version.")})
+    languages = [t["language"] for t in translations]
+    if len(set(languages)) != len(languages):
+        raise ValidationError({"translations": _("Each language once, please.")})
+    for translation in translations:
+        for field in ("subject", "body_text", "body_html"):
+            if translation.get(field):
+                template_check(translation[field], field)
+    return translations
+
+
+@transaction.atomic
+def template_save(
+    *,
+    name: str,
+    purpose: str,
+    translations: Iterable[dict],
+    template: MessageTemplate | None = None,
+) -> MessageTemplate:
+    """Create or replace a template with its language versions. Template errors and unknown
+    fields are refused here, never discovered while sending."""
+    translations = _translations_check(translations)
+    if template is None:
+        template = model_create(MessageTemplate, name=name, purpose=purpose)
+    else:
+        model_update(
+            instance=template, data={"name": name, "purpose": purpose}, fields=("name", "purpose")
+        )
+        template.translations.all().delete()
+    for translation in translations:
+        model_create(
+            TemplateTranslation,
+            template=template,
+            language=translation["language"],
+            subject=translation["subject"],
+            body_text=translation["body_text"],
+            body_html=translation.get("body_html", ""),
+        )
+    return template
+
+
+def language_for(template: MessageTemplate, preferred: str) -> str:
+    """The contact's language if the template has it, else the first fallback it has."""
+    available = {t.language for t in template.translations.all()}
+    for language in (preferred, *settings.OUTREACH_FALLBACK_LANGUAGES, *Language.values):
+        if language in available:
+            return language
+    raise ValidationError(_("The template has no language versions."))
+
+
+def mailing_preview(*, mailing: Mailing, contact: Contact) -> tuple[str, Rendered]:
+    """What this contact would receive, rendered with real fields (links included)."""
+    from .sending import message_build
+
+    language = language_for(mailing.template, contact.language)
+    translation = mailing.template.translations.get(language=language)
+    row = OutboxMessage(
+        mailing=mailing, contact=contact, email=contact.email or "", language=language
+    )
+    message = message_build(
+        row,
+        mailing,
+        {language: compile_translation(translation)},
+        _fields(mailing),
+        connection=None,
+    )
+    html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
+    return language, Rendered(subject=message.subject, body_text=message.body, body_html=html)
+
+
+def template_render(*, translation: TemplateTranslation, context: dict) -> Rendered:
+    return render(compile_translation(translation), context)
+
+
+# --- mailings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mailing_create(
+    *,
+    name: str,
+    purpose: str,
+    template: MessageTemplate,
+    audience: dict,
+    forum: Forum | None = None,
+    working_group=None,
+    created_by=None,
+) -> Mailing:
+    if template.purpose != purpose:
+        raise ValidationError(
+            {"template": _("This template is for %(purpose)s.") % {"purpose": template.purpose}}
+        )
+    if forum is None and "forum" in audience:
+        forum = Forum.objects.filter(pk=audience["forum"]).first()
+    try:
+        recipients(audience=audience, purpose=purpose)  # the audience must resolve
+    except AudienceError as error:
+        raise ValidationError({"audience": str(error)}) from error
+    return model_create(
+        Mailing,
+        name=name,
+        purpose=purpose,
+        template=template,
+        audience=audience,
+        forum=forum,
+        working_group=working_group,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def mailing_start(*, mailing: Mailing) -> Mailing:
+    """Freeze the audience into the outbox and start sending (after the commit).
+
+    Everyone selected gets a row: "queued", or "suppressed" with the reason they are left
+    out. One row per mailing and contact, each with its own Message-ID.
+    """
+    from tasks.outreach import outbox_work_task
+
+    mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
+    if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
+        raise ValidationError({"status": _("This mailing was already sent or cancelled.")})
+    invitation_of = {}
+    if "invitations" in mailing.audience:
+        invitation_of = dict(
+            Invitation.objects.filter(pk__in=mailing.audience["invitations"]).values_list(
+                "contact_id", "pk"
+            )
+        )
+    available = {t.language for t in mailing.template.translations.all()}
+    fallbacks = [*settings.OUTREACH_FALLBACK_LANGUAGES, *Language.values]
+    rows = []
+    for recipient in recipients(audience=mailing.audience, purpose=mailing.purpose):
+        language = next(lang for lang in (recipient.language, *fallbacks) if lang in available)
+        rows.append(
+            OutboxMessage(
+                mailing=mailing,
+                contact_id=recipient.contact_id,
+                email=recipient.email,
+                language=language,
+                status=OutboxStatus.SUPPRESSED if recipient.reason else OutboxStatus.QUEUED,
+                reason=recipient.reason,
+                invitation_id=invitation_of.get(recipient.contact_id),
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, batch_size=2_000)
+    mailing.status = MailingStatus.SENDING
+    mailing.started = timezone.now()
+    mailing.save(update_fields=["status", "started"])
+    workers = settings.OUTREACH_WORKERS_PER_MAILING
+    transaction.on_commit(lambda: [outbox_work_task.delay(mailing.pk) for _ in range(workers)])
+    return mailing
+
+
+@transaction.atomic
+def mailing_schedule(
+    *,
+    mailing: Mailing,
+    send_at: datetime.datetime | None = None,
+    days_after_forum: int | None = None,
+) -> Mailing:
+    """Send at a time, or N days after its forum (at OUTREACH_SEND_HOUR local time)."""
+    if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
+        raise ValidationError({"status": _("Only a draft can be scheduled.")})
+    if days_after_forum is not None:
+        if mailing.forum is None:
+            raise ValidationError({"days_after_forum": _("This mailing has no forum.")})
+        day = mailing.forum.date + datetime.timedelta(days=days_after_forum)
+        send_at = datetime.datetime.combine(
+            day, datetime.time(settings.OUTREACH_SEND_HOUR), tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+    if send_at is None:
+        raise ValidationError({"send_at": _("Give a time or a number of days after the forum.")})
+    mailing.status = MailingStatus.SCHEDULED
+    mailing.send_at = send_at
+    mailing.save(update_fields=["status", "send_at"])
+    return mailing
+
+
+@transaction.atomic
+def mailing_cancel(*, mailing: Mailing) -> Mailing:
+    """Stop a mailing: nothing more is sent; messages already handed over stay sent."""
+    mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
+    if mailing.status in (MailingStatus.DONE, MailingStatus.CANCELLED):
+        raise ValidationError(
+            {"status": _("This mailing is already %(status)s.") % {"status": mailing.status}}
+        )
+    mailing.status = MailingStatus.CANCELLED
+    mailing.finished = timezone.now()
+    mailing.save(update_fields=["status", "finished"])
+    OutboxMessage.objects.filter(mailing=mailing, status=OutboxStatus.QUEUED).update(
+        status=OutboxStatus.SUPPRESSED, reason=SuppressionReason.CANCELLED
+    )
+    return mailing
+
+
+def mailings_due() -> list[int]:
+    """Start the scheduled mailings whose time has come (called every minute by beat)."""
+    started = []
+    for pk in Mailing.objects.filter(
+        status=MailingStatus.SCHEDULED, send_at__lte=timezone.now()
+    ).values_list("pk", flat=True):
+        try:
+            mailing_start(mailing=Mailing(pk=pk))
+        except ValidationError:
+            continue  # started by another scheduler in the meantime
+        started.append(pk)
+    return started
+
+
+@transaction.atomic
+def follow_up_set(
+    *, forum: Forum, template: MessageTemplate, days_after: int, enabled=True
+) -> FollowUp:
+    follow_up, _created = FollowUp.objects.update_or_create(
+        forum=forum, defaults={"template": template, "days_after": days_after, "enabled": enabled}
+    )
+    return follow_up
+
+
+def follow_ups_due() -> list[int]:
+    """Create and start each due follow-up once: the FollowUp row is locked and gets its
+    mailing in the same transaction, so a restarted scheduler finds it done."""
+    today = timezone.localdate()
+    started = []
+    candidates = FollowUp.objects.filter(enabled=True, mailing__isnull=True).select_related(
+        "forum", "template"
+    )
+    for follow_up in candidates:
+        if follow_up.forum.date + datetime.timedelta(days=follow_up.days_after) > today:
+            continue
+        with transaction.atomic():
+            locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+            if locked.mailing_id is not None:
+                continue
+            mailing = mailing_create(
+                name=_("Follow-up: %(forum)s") % {"forum": follow_up.forum.title},
+                purpose=follow_up.template.purpose,
+                template=follow_up.template,
+                audience={"forum": follow_up.forum_id, "status": ["attended"]},
+                forum=follow_up.forum,
+            )
+            locked.mailing = mailing
+            locked.save(update_fields=["mailing"])
+            mailing_start(mailing=mailing)
+        started.append(mailing.pk)
+    return started

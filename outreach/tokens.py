@@ -1,0 +1,44 @@
+"""Signed tokens for links that work without a login: unsubscribe and invitation answers.
+
+A token names what it acts on and is signed with SECRET_KEY (so it cannot be forged) and
+timestamped (so it expires). An invalid or expired token answers 404 and changes nothing.
+"""
+
+from django.conf import settings
+from django.core import signing
+
+UNSUBSCRIBE_SALT = "outreach.unsubscribe"
+INVITATION_SALT = "outreach.invitation"
+
+
+class BadToken(Exception):
+    pass
+
+
+def unsubscribe_token(*, contact_id: int, purpose: str, message_id: int | None) -> str:
+    return signing.dumps({"c": contact_id, "p": purpose, "m": message_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_read(token: str) -> dict:
+    try:
+        return signing.loads(
+            token, salt=UNSUBSCRIBE_SALT, max_age=settings.OUTREACH_UNSUBSCRIBE_MAX_AGE
+        )
+    except signing.BadSignature as error:  # includes SignatureExpired
+        raise BadToken from error
+
+
+def invitation_token(*, invitation_id: int, answer: str) -> str:
+    return signing.dumps({"i": invitation_id, "a": answer}, salt=INVITATION_SALT)
+
+
+def invitation_read(token: str) -> dict:
+    try:
+        data = signing.loads(
+            token, salt=INVITATION_SALT, max_age=settings.OUTREACH_INVITATION_MAX_AGE
+        )
+    except signing.BadSignature as error:
+        raise BadToken from error
+    if data.get("a") not in ("accept", "decline"):
+        raise BadToken
+    return data

@@ -1,0 +1,65 @@
+"""Outreach tasks: ids in, one service call; retries and periodic runs come from here."""
+
+from celery import shared_task
+
+from outreach.services.invitations import invitation_reminders_due
+from outreach.services.mailings import follow_ups_due, mailings_due
+from outreach.services.sending import (
+    mailing_finish_if_done,
+    outbox_requeue_expired,
+    outbox_work,
+)
+
+
+@shared_task(name="outreach.outbox_work", bind=True)
+def outbox_work_task(self, mailing_id: int) -> dict:
+    """Send what can be sent now; when retries wait for their backoff, come back then.
+
+    Several copies may run for one mailing (more throughput) and a copy may run twice
+    (redelivery): rows are claimed one worker at a time in the database.
+    """
+    result = outbox_work(mailing_id=mailing_id)
+    # In-process (no broker) a countdown is ignored and this would recurse at once: the
+    # periodic sweep picks the mailing up again instead.
+    if "retry_in" in result and not self.app.conf.task_always_eager:
+        self.apply_async((mailing_id,), countdown=result["retry_in"], **_same_queue(self.request))
+    return result
+
+
+def _same_queue(request) -> dict:
+    # Work the sweep starts goes to the queue the sweep itself came from, so a deployment
+    # that gives outreach its own queue (or a test on a private one) keeps it there.
+    routing_key = (request.delivery_info or {}).get("routing_key")
+    return {"queue": routing_key} if routing_key else {}
+
+
+@shared_task(name="outreach.sweep", bind=True)
+def outreach_sweep_task(self) -> dict:
+    """Every minute: give abandoned claims back to the queue and make sure every sending
+    mailing with queued messages has a worker on it."""
+    from outreach.models import Mailing, MailingStatus, OutboxMessage, OutboxStatus
+
+    requeued = outbox_requeue_expired()
+    waiting = list(
+        OutboxMessage.objects.filter(
+            status=OutboxStatus.QUEUED, mailing__status=MailingStatus.SENDING
+        )
+        .order_by()  # without the model's ordering, or DISTINCT would be per row
+        .values_list("mailing_id", flat=True)
+        .distinct()
+    )
+    for mailing_id in waiting:
+        outbox_work_task.apply_async((mailing_id,), **_same_queue(self.request))
+    sending = Mailing.objects.filter(status=MailingStatus.SENDING).values_list("pk", flat=True)
+    finished = [pk for pk in sending if mailing_finish_if_done(pk).get("done")]
+    return {"requeued": requeued, "kicked": waiting, "finished": finished}
+
+
+@shared_task(name="outreach.due")
+def outreach_due_task() -> dict:
+    """Every minute: scheduled mailings, forum follow-ups and invitation reminders."""
+    return {
+        "mailings": mailings_due(),
+        "follow_ups": follow_ups_due(),
+        "reminders": invitation_reminders_due(),
+    }

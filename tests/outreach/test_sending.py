@@ -1,0 +1,224 @@
+"""The send loop against a real SMTP server on loopback, in this process."""
+
+import email.utils
+import time
+
+import pytest
+from django.db import transaction
+
+from crm.services.consent import consent_record
+from outreach.models import EmailHold, Mailing, OutboxMessage
+from outreach.services.mailings import mailing_cancel, mailing_create, mailing_start
+from outreach.services.sending import RateLimiter, outbox_work
+
+pytestmark = pytest.mark.django_db
+
+
+def make_mailing(world, **audience):
+    return mailing_create(
+        name="Thanks",
+        purpose="forum_updates",
+        template=world["template"],
+        audience=audience or {"forum": world["forum"].pk, "status": ["attended"]},
+    )
+
+
+def freeze(mailing, capture):
+    """Start sending but keep the workers from running yet (the test decides when)."""
+    with capture(execute=False):
+        return mailing_start(mailing=mailing)
+
+
+def statuses(mailing):
+    return {row.contact.given_name: (row.status, row.reason) for row in
+            OutboxMessage.objects.filter(mailing=mailing).select_related("contact")}  # fmt: skip
+
+
+def test_everyone_eligible_gets_exactly_one_message_and_the_rest_are_explained(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    outbox_work(mailing_id=mailing.pk)
+    assert statuses(mailing) == {
+        "Aigerim": ("sent", ""),
+        "Ivan": ("sent", ""),
+        "Emma": ("sent", ""),
+        "Nobody": ("suppressed", "no_consent"),
+        "Gone": ("suppressed", "opted_out"),
+    }
+    handler = smtp_sink.handler
+    assert handler.deliveries == handler.distinct() == 3
+    assert handler.sessions == 1  # one SMTP connection for the whole batch
+    stored = set(
+        OutboxMessage.objects.filter(mailing=mailing, status="sent").values_list(
+            "message_id", flat=True
+        )
+    )
+    assert set(handler.message_ids) == stored
+    mailing.refresh_from_db()
+    assert mailing.status == "done"
+
+
+def test_each_message_is_in_the_contacts_language_with_one_click_unsubscribe(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    outbox_work(mailing_id=mailing.pk)
+    by_address = {email.utils.parseaddr(m["To"])[1]: m for m in smtp_sink.handler.messages}
+    ivan = by_address["ivan@example.org"]
+    assert (
+        str(email.header.make_header(email.header.decode_header(ivan["Subject"])))
+        == "Спасибо, Ivan!"
+    )
+    # No Kazakh version: the first fallback (Russian) is used.
+    aigerim_row = OutboxMessage.objects.get(mailing=mailing, email="aigerim@example.org")
+    assert aigerim_row.language == "ru"
+    emma = by_address["emma@example.org"]
+    assert emma["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    links = emma["List-Unsubscribe"]
+    assert "<http://127.0.0.1:8000/u/" in links
+    assert "<mailto:unsubscribe@127.0.0.1?subject=" in links
+    assert (
+        emma["Message-ID"]
+        == OutboxMessage.objects.get(mailing=mailing, email="emma@example.org").message_id
+    )
+    body = emma.get_payload(decode=True).decode()
+    assert "Thanks for coming to Accessible city at Novotel." in body
+
+
+def test_running_the_send_loop_twice_sends_nothing_twice(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    outbox_work(mailing_id=mailing.pk)
+    outbox_work(mailing_id=mailing.pk)
+    assert smtp_sink.handler.deliveries == 3
+
+
+def test_temporary_refusals_are_retried_with_backoff_and_delivered_once(
+    forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTREACH_RETRY_BASE_SECONDS = 0.2
+    smtp_sink.handler.temporary_until = time.monotonic() + 1.0
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    result = outbox_work(mailing_id=mailing.pk)
+    assert result.get("retried") == 3
+    assert "retry_in" in result
+    deadline = time.monotonic() + 20
+    while Mailing.objects.get(pk=mailing.pk).status != "done" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        outbox_work(mailing_id=mailing.pk)
+    assert smtp_sink.handler.temporary_answers >= 3
+    assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 3
+    rows = OutboxMessage.objects.filter(mailing=mailing, status="sent")
+    assert all(row.attempts >= 2 for row in rows)
+
+
+def test_a_permanent_refusal_fails_that_row_once_and_repeated_bounces_hold_the_address(
+    forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTREACH_HOLD_AFTER_BOUNCES = 2
+    smtp_sink.handler.refuse.add("ivan@example.org")
+    for _ in range(2):
+        mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+        outbox_work(mailing_id=mailing.pk)
+        ivan = OutboxMessage.objects.get(mailing=mailing, email="ivan@example.org")
+        assert (ivan.status, ivan.attempts) == ("failed", 1)
+        assert ivan.last_error.startswith("550")
+    assert EmailHold.objects.get(email="ivan@example.org").held
+    third = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    assert OutboxMessage.objects.get(mailing=third, email="ivan@example.org").reason == "on_hold"
+
+
+def test_an_opt_out_after_the_audience_was_frozen_is_respected(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    assert OutboxMessage.objects.get(mailing=mailing, email="emma@example.org").status == "queued"
+    consent_record(contact=forum_world["people"]["Emma"], purpose="forum_updates",
+                   granted=False, source="link")  # fmt: skip
+    outbox_work(mailing_id=mailing.pk)
+    assert statuses(mailing)["Emma"] == ("suppressed", "opted_out")
+    assert smtp_sink.handler.recipients["emma@example.org"] == 0
+
+
+def test_a_mailing_in_a_rolled_back_transaction_queues_and_sends_nothing(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    def request_that_fails():
+        with transaction.atomic():
+            mailing_start(mailing=make_mailing(forum_world))
+            raise RuntimeError("the coordinator's request failed")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        request_that_fails()
+    assert callbacks == []
+    assert not Mailing.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert smtp_sink.handler.deliveries == 0
+
+
+def test_cancel_stops_a_mailing_in_flight(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    mailing_cancel(mailing=mailing)
+    outbox_work(mailing_id=mailing.pk)
+    assert smtp_sink.handler.deliveries == 0
+    assert {s for s, _ in statuses(mailing).values()} == {"suppressed"}
+    assert OutboxMessage.objects.filter(mailing=mailing, reason="cancelled").count() == 3
+
+
+def test_an_abandoned_claim_is_taken_again_after_its_lease_with_the_same_message_id(
+    forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    row = OutboxMessage.objects.get(mailing=mailing, email="ivan@example.org")
+    # A worker claimed it and died: "sending", lease already over.
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        status="sending", lease_until=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    outbox_work(mailing_id=mailing.pk)
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert smtp_sink.handler.message_ids[row.message_id] == 1
+
+
+def test_the_sweep_frees_abandoned_claims_and_starts_one_worker_per_waiting_mailing(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from tasks.outreach import outreach_sweep_task
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    OutboxMessage.objects.filter(mailing=mailing, status="queued").update(
+        status="sending", lease_until=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    result = outreach_sweep_task.apply().get()  # in-process: the work it starts runs at once
+    assert result["requeued"] == 3
+    assert result["kicked"] == [mailing.pk]  # once, not once per waiting message
+    mailing.refresh_from_db()
+    assert mailing.status == "done"
+    assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 3
+
+
+def test_the_rate_limit_holds_across_a_minute():
+    now = [600.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(limit=3, clock=lambda: now[0], sleep=sleep)
+    for _ in range(7):
+        limiter.wait()
+    # 3 in the first minute, 3 in the next, the seventh waits for the third minute.
+    assert len(slept) == 2
+    assert now[0] == pytest.approx(720.0)
