@@ -6,9 +6,27 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format worker bench lock clean
+.PHONY: install run test lint format worker bench lock clean browser
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.installed locale/.compiled
+
+# The web app's JavaScript libraries, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 and npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Russian and Kazakh interface: compile the committed .po files (GNU gettext's msgfmt).
+locale/.compiled: $(STAMP) $(wildcard locale/*/LC_MESSAGES/django.po)
+	$(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules -v0
+	touch $@
+
+# Debian's chromium for the end-to-end tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+		else echo "chromium missing and no root: the browser tests will skip"; fi; }
 
 # Reinstall only when the declared or locked dependencies change.
 $(STAMP): pyproject.toml requirements/lock.txt
@@ -26,10 +44,10 @@ run: install
 	$(BIN)/python manage.py compute_engagement --history --if-missing
 	$(BIN)/python manage.py compute_network --if-missing
 	$(BIN)/python manage.py demo_login
-	@echo "Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/  Docs: http://$(HOST):$(PORT)/api/v1/docs/"
+	@echo "App: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/  Docs: http://$(HOST):$(PORT)/api/v1/docs/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install lint
+test: install browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -59,4 +77,4 @@ lock: install
 	touch pyproject.toml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles locale/*/LC_MESSAGES/*.mo locale/.compiled

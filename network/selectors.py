@@ -68,3 +68,57 @@ def snapshot_select(
 
 def actor_queryset(snapshot: NetworkSnapshot) -> QuerySet[ActorMetrics]:
     return ActorMetrics.objects.filter(snapshot=snapshot).select_related("contact", "organisation")
+
+
+def snapshot_layout(snapshot: NetworkSnapshot) -> dict[int, tuple[float, float]]:
+    """Drawing positions of a snapshot's people, computed once per snapshot and cached
+    (a snapshot never changes once done)."""
+    from django.core.cache import cache
+
+    from .layout import community_layout
+
+    # The finish time too: an id alone could name another snapshot after a database reset.
+    finished = snapshot.finished.timestamp() if snapshot.finished else 0
+    key = f"network:layout:v1:{snapshot.pk}:{finished}"
+    positions = cache.get(key)
+    if positions is None:
+        rows = list(
+            ActorMetrics.objects.filter(snapshot=snapshot)
+            .order_by("contact_id")
+            .values_list("contact_id", "community", "weighted_degree")
+        )
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        communities = np.array([-1 if r[1] is None else r[1] for r in rows], dtype=np.int64)
+        strength = np.array([r[2] or 0 for r in rows], dtype=np.float64)
+        x, y = community_layout(communities, strength)
+        positions = {
+            int(i): (round(float(a), 3), round(float(b), 3))
+            for i, a, b in zip(ids, x, y, strict=True)
+        }
+        cache.set(key, positions, timeout=None)
+    return positions
+
+
+def broker_queryset(snapshot: NetworkSnapshot) -> QuerySet[ActorMetrics]:
+    """Cross-sector brokers first: Gould-Fernandez roles that span sectors, then betweenness."""
+    from django.db.models import F
+
+    return (
+        actor_queryset(snapshot)
+        .annotate(brokerage=F("gatekeeper") + F("representative") + F("consultant") + F("liaison"))
+        .filter(brokerage__gt=0)
+        .order_by("-brokerage", "-betweenness", "contact_id")
+    )
+
+
+def sector_matrix(snapshot: NetworkSnapshot) -> dict:
+    """Sector summaries, links, and the symmetric sector × sector tie matrix (two queries)."""
+    summaries = list(snapshot.sector_summaries.all())
+    links = list(snapshot.sector_links.all())
+    labels = [s.sector for s in summaries]
+    position = {sector: i for i, sector in enumerate(labels)}
+    ties = [[0] * len(labels) for _ in labels]
+    for link in links:
+        a, b = position[link.sector_a], position[link.sector_b]
+        ties[a][b] = ties[b][a] = link.ties
+    return {"summaries": summaries, "links": links, "labels": labels, "ties": ties}

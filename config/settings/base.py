@@ -50,8 +50,13 @@ INSTALLED_APPS = [
     "network",
     "engagement",
     "outreach",
+    "web",
     "anymail",
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -108,7 +113,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -126,6 +130,19 @@ PHONENUMBER_DB_FORMAT = "E164"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# Front-end libraries come from npm (package.json, package-lock.json; `make install` runs
+# `npm ci`) and are served from here with the app: no CDN, nothing copied by hand.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS += [
+    (f"vendor/{name}", NODE_MODULES / package / "dist")
+    for name, package in (
+        ("chart.js", "chart.js"),
+        ("graphology", "graphology"),
+        ("htmx", "htmx.org"),
+        ("sigma", "sigma"),
+    )
+    if (NODE_MODULES / package / "dist").is_dir()
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {

@@ -191,6 +191,8 @@ class SectorsSerializer(serializers.Serializer):
 
 class GraphNodeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    x = serializers.FloatField(help_text="Drawing position (network.layout), fixed per snapshot.")
+    y = serializers.FloatField()
     name = serializers.CharField()
     sector = serializers.CharField()
     community = serializers.IntegerField()

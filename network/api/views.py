@@ -1,7 +1,6 @@
 """Network API: every read comes from a stored snapshot; no request builds a graph."""
 
 import django_filters as filters
-from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +17,13 @@ from network.models import (
     NetworkTie,
     OrganisationMetrics,
 )
-from network.selectors import actor_queryset, snapshot_select
+from network.selectors import (
+    actor_queryset,
+    broker_queryset,
+    sector_matrix,
+    snapshot_layout,
+    snapshot_select,
+)
 from network.services import network_snapshot_request
 
 from .serializers import (
@@ -175,14 +180,7 @@ class BrokerView(SnapshotScopedMixin, generics.GenericAPIView):
     def get(self, request):
         query = BrokerQuery(data=_multi(request.query_params, "sector"))
         query.is_valid(raise_exception=True)
-        brokers = (
-            actor_queryset(self.get_snapshot())
-            .annotate(
-                brokerage=F("gatekeeper") + F("representative") + F("consultant") + F("liaison")
-            )
-            .filter(brokerage__gt=0)
-            .order_by("-brokerage", "-betweenness", "contact_id")
-        )
+        brokers = broker_queryset(self.get_snapshot())
         if query.validated_data.get("sector"):
             brokers = brokers.filter(sector__in=query.validated_data["sector"])
         data = BrokerSerializer(brokers[: query.validated_data["limit"]], many=True).data
@@ -202,20 +200,13 @@ class SectorView(SnapshotScopedMixin, generics.GenericAPIView):
 
     def get(self, request):
         snapshot = self.get_snapshot()
-        summaries = list(snapshot.sector_summaries.all())
-        links = list(snapshot.sector_links.all())
-        labels = [s.sector for s in summaries]
-        position = {sector: i for i, sector in enumerate(labels)}
-        matrix = [[0] * len(labels) for _ in labels]
-        for link in links:
-            a, b = position[link.sector_a], position[link.sector_b]
-            matrix[a][b] = matrix[b][a] = link.ties
+        sectors = sector_matrix(snapshot)
         return Response(
             {
                 "snapshot": NetworkSnapshotSerializer(snapshot).data,
-                "sectors": SectorSummarySerializer(summaries, many=True).data,
-                "links": SectorLinkSerializer(links, many=True).data,
-                "matrix": {"labels": labels, "ties": matrix},
+                "sectors": SectorSummarySerializer(sectors["summaries"], many=True).data,
+                "links": SectorLinkSerializer(sectors["links"], many=True).data,
+                "matrix": {"labels": sectors["labels"], "ties": sectors["ties"]},
             }
         )
 
@@ -286,9 +277,12 @@ class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
         )
         ids = {e[0] for e in edges} | {e[1] for e in edges}
         size_by = options["size_by"]
+        positions = snapshot_layout(snapshot)
         nodes = [
             {
                 "id": actor.contact_id,
+                "x": positions.get(actor.contact_id, (0.0, 0.0))[0],
+                "y": positions.get(actor.contact_id, (0.0, 0.0))[1],
                 "name": actor.contact.full_name,
                 "sector": actor.sector,
                 "community": actor.community,

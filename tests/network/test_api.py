@@ -162,9 +162,11 @@ def test_graph_and_brokers_run_a_constant_number_of_queries(token_api, snapshot)
             assert token_api.get(url, params).status_code == 200
         return len(captured)
 
-    assert queries("/api/v1/network/graph/", limit=5) == queries(
-        "/api/v1/network/graph/", limit=100
-    )
+    # The first read of a snapshot computes its drawing positions (one query), then they
+    # are cached: every later request costs the same whatever the limit.
+    first = queries("/api/v1/network/graph/", limit=5)
+    assert queries("/api/v1/network/graph/", limit=5) == first - 1
+    assert queries("/api/v1/network/graph/", limit=100) == first - 1
     assert queries("/api/v1/network/brokers/", limit=2) == queries(
         "/api/v1/network/brokers/", limit=15
     )

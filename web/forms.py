@@ -1,0 +1,154 @@
+"""Forms of the pages. They only shape input: the services validate and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from crm.models import (
+    ConsentPurpose,
+    Contact,
+    Forum,
+    Language,
+    Organisation,
+    ParticipationStatus,
+    Sector,
+    WorkingGroup,
+)
+from engagement.models import EngagementLevel
+from outreach.models import MessageTemplate
+
+
+class ContactFilterForm(forms.Form):
+    search = forms.CharField(label=_("Search"), required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("Any organisation"),
+    )
+    city = forms.CharField(label=_("City"), required=False)
+    tag = forms.CharField(label=_("Topic"), required=False)
+    forum = forms.ModelChoiceField(
+        label=_("Attended forum"),
+        required=False,
+        queryset=Forum.objects.order_by("-date"),
+        empty_label=_("Any forum"),
+    )
+    level = forms.ChoiceField(
+        label=_("Engagement level"),
+        required=False,
+        choices=[("", _("Any level")), *EngagementLevel.choices],
+    )
+
+
+class ContactForm(forms.ModelForm):
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("From the current organisation")), *Sector.choices],
+    )
+    tags = forms.CharField(label=_("Topics"), required=False, help_text=_("Separated by commas."))
+
+    class Meta:
+        model = Contact
+        fields = [
+            "given_name",
+            "family_name",
+            "patronymic",
+            "email",
+            "phone",
+            "city",
+            "language",
+            "sector",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_tags(self):
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def clean_email(self):
+        return self.cleaned_data["email"] or None
+
+
+class AttendanceForm(forms.Form):
+    status = forms.ChoiceField(choices=ParticipationStatus.choices)
+
+
+class InviteForm(forms.Form):
+    contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.all())
+    template = forms.ModelChoiceField(
+        label=_("Invitation template"),
+        queryset=MessageTemplate.objects.filter(purpose="working_group").order_by("name"),
+    )
+
+
+AUDIENCE_KINDS = [
+    ("forum", _("Attendees of a forum")),
+    ("working_group", _("Members of a working group")),
+    ("contact_list", _("A saved contact list")),
+    ("lapsed", _("Lapsed regulars")),
+]
+
+
+class MailingForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=MessageTemplate.objects.order_by("name")
+    )
+    audience_kind = forms.ChoiceField(label=_("Audience"), choices=AUDIENCE_KINDS)
+    forum = forms.ModelChoiceField(
+        label=_("Forum"), required=False, queryset=Forum.objects.order_by("-date")
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("Participation status"),
+        required=False,
+        choices=ParticipationStatus.choices,
+        initial=[ParticipationStatus.ATTENDED],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    working_group = forms.ModelChoiceField(
+        label=_("Working group"), required=False, queryset=WorkingGroup.objects.order_by("title")
+    )
+    contact_list = forms.IntegerField(label=_("Contact list"), required=False, min_value=1)
+    missed = forms.IntegerField(
+        label=_("Missed the last N forums"), required=False, min_value=1, max_value=50, initial=3
+    )
+
+    def audience(self) -> dict:
+        data = self.cleaned_data
+        kind = data["audience_kind"]
+        if kind == "forum":
+            if not data.get("forum"):
+                raise forms.ValidationError({"forum": _("Choose a forum.")})
+            return {
+                "forum": data["forum"].pk,
+                "status": data.get("statuses") or [ParticipationStatus.ATTENDED],
+            }
+        if kind == "working_group":
+            if not data.get("working_group"):
+                raise forms.ValidationError({"working_group": _("Choose a working group.")})
+            return {"working_group": data["working_group"].pk}
+        if kind == "contact_list":
+            if not data.get("contact_list"):
+                raise forms.ValidationError({"contact_list": _("Choose a contact list.")})
+            return {"contact_list": data["contact_list"]}
+        return {"lapsed": {"missed": data.get("missed") or 3}}
+
+
+LANGUAGES = Language.choices
+
+
+class ScheduleForm(forms.Form):
+    send_at = forms.DateTimeField(
+        label=_("Send at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    days_after_forum = forms.IntegerField(
+        label=_("Or days after the forum"), required=False, min_value=0, max_value=365
+    )

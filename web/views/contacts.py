@@ -1,0 +1,238 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from crm.filters import ContactFilter
+from crm.models import Contact, Participation, WorkingGroupMembership
+from crm.selectors.contacts import contact_queryset, contacts_attach_consent
+from crm.selectors.history import contact_history
+from crm.services.contacts import contact_create, contact_update
+from engagement.models import ContactEngagement
+from engagement.selectors import engagement_snapshot_select
+from network.models import ActorMetrics, NetworkTie
+from network.selectors import snapshot_select
+from outreach.models import Invitation, OutboxMessage
+from web.access import changes, may, page
+from web.forms import ContactFilterForm, ContactForm
+from web.paging import paginate, query_without, sort
+
+SORTS = {
+    "name": "family_name",
+    "given_name": "given_name",
+    "sector": "sector",
+    "city": "city",
+    "score": "engagement_score",
+    "updated": "updated",
+}
+
+
+def _filtered(request):
+    """The contact list as filtered on the page: the API's FilterSet, plus the engagement
+    level and score from the latest snapshot (one subquery each)."""
+    form = ContactFilterForm(request.GET or None)
+    params = request.GET.copy()
+    for key in list(params):
+        if key not in ContactFilter.base_filters or not params.get(key):
+            del params[key]
+    queryset = ContactFilter(params, queryset=contact_queryset()).qs
+    snapshot = engagement_snapshot_select()
+    if snapshot is not None:
+        row = ContactEngagement.objects.filter(snapshot=snapshot, contact=OuterRef("pk"))
+        queryset = queryset.annotate(
+            engagement_score=Subquery(row.values("score")[:1]),
+            engagement_level=Subquery(row.values("level")[:1]),
+        )
+        if request.GET.get("level"):
+            queryset = queryset.filter(engagement_level=request.GET["level"])
+    else:
+        queryset = queryset.annotate(
+            engagement_score=Subquery(ContactEngagement.objects.none().values("score")[:1]),
+            engagement_level=Subquery(ContactEngagement.objects.none().values("level")[:1]),
+        )
+    queryset, current_sort = sort(request, queryset, SORTS, "name")
+    return form, queryset, current_sort
+
+
+@page
+def contact_list(request):
+    form, queryset, current_sort = _filtered(request)
+    if request.GET.get("format") == "csv":
+        return _csv(queryset)
+    contacts = paginate(request, queryset)
+    contacts_attach_consent(list(contacts.object_list))
+    return render(
+        request,
+        "web/contacts/list.html",
+        {
+            "section": "contacts",
+            "form": form,
+            "contacts": contacts,
+            "sort": current_sort,
+            "sort_query": query_without(request, "sort", "page"),
+            "page_query": query_without(request, "page"),
+            "can_add": may(request.user, "crm.add_contact"),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(queryset):
+    """The whole filtered view as CSV, streamed (UTF-8 with BOM, for spreadsheets)."""
+    writer = csv.writer(_Echo())
+    header = [
+        "id",
+        "given_name",
+        "family_name",
+        "patronymic",
+        "email",
+        "phone",
+        "city",
+        "language",
+        "sector",
+        "organisation",
+        "engagement_level",
+        "engagement_score",
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for contact in queryset.iterator(chunk_size=2000):
+            current = contact.current_affiliations
+            yield writer.writerow(
+                [
+                    contact.pk,
+                    contact.given_name,
+                    contact.family_name,
+                    contact.patronymic,
+                    contact.email or "",
+                    str(contact.phone or ""),
+                    contact.city,
+                    contact.language,
+                    contact.sector,
+                    "; ".join(a.organisation.name for a in current),
+                    contact.engagement_level or "",
+                    "" if contact.engagement_score is None else round(contact.engagement_score, 3),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    return response
+
+
+@page
+def contact_detail(request, pk: int):
+    contact = get_object_or_404(contact_queryset(), pk=pk)
+    contacts_attach_consent([contact])
+    participations = list(
+        Participation.objects.filter(contact=contact)
+        .select_related("forum", "organisation")
+        .order_by("-forum__date")
+    )
+    memberships = list(
+        WorkingGroupMembership.objects.filter(contact=contact)
+        .select_related("working_group")
+        .order_by("-joined_on")
+    )
+    engagement = list(
+        ContactEngagement.objects.filter(contact=contact, snapshot__status="done")
+        .select_related("snapshot")
+        .order_by("snapshot__as_of", "snapshot_id")
+    )
+    network = snapshot_select()
+    position = ties = None
+    if network is not None:
+        position = ActorMetrics.objects.filter(snapshot=network, contact=contact).first()
+        ties = list(
+            NetworkTie.objects.filter(snapshot=network)
+            .filter(Q(source=contact) | Q(target=contact))
+            .select_related("source", "target")
+            .order_by("-weight", "-newman_weight")[:10]
+        )
+        for tie in ties:
+            tie.other = tie.target if tie.source_id == contact.pk else tie.source
+            tie.together = int(tie.weight)
+    return render(
+        request,
+        "web/contacts/detail.html",
+        {
+            "section": "contacts",
+            "contact": contact,
+            "affiliations": list(
+                contact.affiliations.select_related("organisation").order_by("-start_date")
+            ),
+            "participations": participations,
+            "memberships": memberships,
+            "engagement": engagement[-1] if engagement else None,
+            "engagement_history": {
+                "labels": [str(e.snapshot.as_of) for e in engagement],
+                "scores": [round(e.score or 0, 3) for e in engagement],
+            },
+            "position": position,
+            "ties": ties or [],
+            "consents": list(contact.consents.order_by("-recorded_at", "-id")),
+            "emails": list(
+                OutboxMessage.objects.filter(contact=contact)
+                .select_related("mailing")
+                .order_by("-id")[:50]
+            ),
+            "invitations": list(
+                Invitation.objects.filter(contact=contact)
+                .select_related("working_group")
+                .order_by("-created")
+            ),
+            "history": contact_history(contact)[:50],
+            "can_edit": may(request.user, "crm.change_contact"),
+        },
+    )
+
+
+def _save(request, form, contact=None):
+    data = dict(form.cleaned_data)
+    try:
+        if contact is None:
+            return contact_create(**data)
+        return contact_update(contact=contact, data=data)
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return None
+
+
+@changes("crm.add_contact")
+def contact_new(request):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = _save(request, form)
+        if contact is not None:
+            messages.success(request, _("Contact created."))
+            return redirect("web:contact", pk=contact.pk)
+    return render(request, "web/contacts/form.html", {"section": "contacts", "form": form})
+
+
+@changes("crm.change_contact")
+def contact_edit(request, pk: int):
+    contact = get_object_or_404(Contact, pk=pk)
+    initial = {
+        "tags": ", ".join(contact.tags.names()),
+        "sector": contact.sector if contact.sector_explicit else "",
+    }
+    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        # The form validated against a copy; the service writes (and validates) for real.
+        contact.refresh_from_db()
+        if _save(request, form, contact) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("web:contact", pk=contact.pk)
+    return render(
+        request, "web/contacts/form.html", {"section": "contacts", "form": form, "contact": contact}
+    )

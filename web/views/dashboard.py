@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.shortcuts import render
+
+from web import selectors
+from web.access import page
+
+
+@page
+def dashboard(request):
+    forums = selectors.recent_forums()
+    _snapshot, lapsed = selectors.lapsed_regulars(
+        missed=settings.ENGAGEMENT_LAPSED_MISSED,
+        min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS,
+        limit=8,
+    )
+    growth = selectors.network_growth()
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "counts": selectors.headline_counts(),
+            "sector_mix": selectors.sector_mix_chart(forums),
+            "growth": growth,
+            "growth_chart": {
+                "labels": [
+                    f"#{g.forum.number}" if g.forum.number else g.forum.title[:18] for g in growth
+                ],
+                "first_timers": [g.first_timers for g in growth],
+                "new_cross_sector_ties": [g.new_cross_sector_ties for g in growth],
+            },
+            "brokers": selectors.top_brokers(),
+            "lapsed": lapsed,
+            "mailings": selectors.mailings_in_progress(),
+            "upcoming": selectors.upcoming_forums(),
+        },
+    )

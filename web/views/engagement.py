@@ -1,0 +1,108 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.models import Programme
+from engagement.selectors import cohort_table, engagement_snapshot_select, forum_balance
+from engagement.services import lapsed_list_save
+from web.access import changes, may, page
+from web.selectors import lapsed_regulars
+
+
+def _missed(params) -> int:
+    try:
+        return max(1, min(50, int(params.get("missed", settings.ENGAGEMENT_LAPSED_MISSED))))
+    except ValueError:
+        return settings.ENGAGEMENT_LAPSED_MISSED
+
+
+def _cell(table, cohort: int, forum: int):
+    """(people, share) of a cohort at a forum; the cohort's own first forum is all of it,
+    forums before it are empty."""
+    size = int(table.sizes[cohort])
+    if forum < cohort or not size:
+        return None
+    if forum == cohort:
+        return (size, 1.0)
+    returned = int(table.returned[cohort][forum])
+    return (returned, round(returned / size, 3))
+
+
+@page
+def engagement(request):
+    programmes = list(
+        Programme.objects.annotate(forum_count=Count("forums")).order_by("-forum_count", "name")
+    )
+    chosen = next((p for p in programmes if str(p.pk) == request.GET.get("programme")), None)
+    programme = chosen or (programmes[0] if programmes else None)
+    heat = returning = None
+    if programme is not None:
+        table = cohort_table(programme=programme)
+        labels = [f"{title[:40]} ({date})" for _pk, title, date in table.forums]
+        heat = [
+            {
+                "label": labels[i],
+                "size": int(table.sizes[i]),
+                "cells": [_cell(table, i, j) for j in range(len(labels))],
+            }
+            for i in range(len(labels))
+        ]
+        rows = forum_balance(programme=programme)
+        returning = {
+            "labels": [f"#{r['number']}" if r["number"] else r["title"][:18] for r in rows],
+            "rates": [round(r["returning_rate"] or 0, 3) for r in rows],
+            "attendees": [r["attendees"] for r in rows],
+        }
+        heat_labels = labels
+    else:
+        heat_labels = []
+    missed = _missed(request.GET)
+    snapshot, lapsed = lapsed_regulars(
+        missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS, limit=None
+    )
+    return render(
+        request,
+        "web/engagement/index.html",
+        {
+            "section": "engagement",
+            "programmes": programmes,
+            "programme": programme,
+            "heat": heat,
+            "heat_labels": heat_labels,
+            "returning": returning,
+            "snapshot": snapshot,
+            "lapsed": lapsed[:200],
+            "lapsed_total": len(lapsed),
+            "missed": missed,
+            "can_mail": may(request.user, "crm.add_contactlist", "outreach.add_mailing"),
+        },
+    )
+
+
+@require_POST
+@changes("crm.add_contactlist", "outreach.add_mailing")
+def lapsed_email(request):
+    """ "Email them": keep today's lapsed regulars as a list, then compose a mailing to it."""
+    snapshot = engagement_snapshot_select()
+    if snapshot is None:
+        messages.error(request, _("Engagement has not been computed yet."))
+        return redirect("web:engagement")
+    missed = _missed(request.POST)
+    with transaction.atomic():
+        contact_list = lapsed_list_save(snapshot=snapshot, missed=missed, created_by=request.user)
+    query = urlencode(
+        {
+            "audience_kind": "contact_list",
+            "contact_list": contact_list.pk,
+            "purpose": "forum_updates",
+            "name": contact_list.name,
+        }
+    )
+    return redirect(f"{reverse('web:mailing_new')}?{query}")

@@ -1,0 +1,157 @@
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm.models import Contact, Language
+from outreach.audience import recipients
+from outreach.models import Mailing, OutboxMessage
+from outreach.services.mailings import (
+    language_for,
+    mailing_cancel,
+    mailing_create,
+    mailing_preview,
+    mailing_schedule,
+    mailing_start,
+)
+from web.access import changes, may, page
+from web.forms import MailingForm, ScheduleForm
+from web.paging import paginate, query_without
+from web.selectors import mailing_progress
+
+
+@page
+def mailing_list(request):
+    mailings = paginate(request, Mailing.objects.select_related("template").order_by("-created"))
+    progress = mailing_progress(list(mailings.object_list))
+    for mailing in mailings:
+        mailing.counts = progress[mailing.pk]
+    return render(
+        request,
+        "web/mailings/list.html",
+        {
+            "section": "mailings",
+            "mailings": mailings,
+            "page_query": query_without(request, "page"),
+            "can_add": may(request.user, "outreach.add_mailing"),
+        },
+    )
+
+
+@changes("outreach.add_mailing")
+def mailing_new(request):
+    """Compose: template and audience; the next page shows who will get it and who not."""
+    form = MailingForm(request.POST or None, initial=request.GET.dict() or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audience = form.audience()
+            data = form.cleaned_data
+            mailing = mailing_create(
+                name=data["name"],
+                purpose=data["purpose"],
+                template=data["template"],
+                audience=audience,
+                working_group=data.get("working_group"),
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            return redirect("web:mailing", pk=mailing.pk)
+    return render(request, "web/mailings/form.html", {"section": "mailings", "form": form})
+
+
+@page
+def mailing_detail(request, pk: int):
+    mailing = get_object_or_404(
+        Mailing.objects.select_related("template", "forum", "working_group"), pk=pk
+    )
+    context = {
+        "section": "mailings",
+        "mailing": mailing,
+        "counts": mailing_progress([mailing])[mailing.pk],
+        "can_send": may(request.user, "outreach.change_mailing"),
+        "schedule_form": ScheduleForm(),
+    }
+    if mailing.status in ("draft", "scheduled"):
+        # Before sending: who would get it, and who is left out and why.
+        everyone = recipients(audience=mailing.audience, purpose=mailing.purpose)
+        excluded = [r for r in everyone if r.reason]
+        context["will_receive"] = len(everyone) - len(excluded)
+        context["excluded_reasons"] = Counter(r.reason for r in excluded).most_common()
+        context["excluded"] = excluded[:100]
+        languages = {t.language for t in mailing.template.translations.all()}
+        context["previews"] = _previews(mailing, everyone, languages)
+    else:
+        rows = OutboxMessage.objects.filter(mailing=mailing).select_related("contact")
+        if request.GET.get("status"):
+            rows = rows.filter(status=request.GET["status"])
+        context["outbox"] = paginate(request, rows.order_by("id"), default_size=50)
+        context["page_query"] = query_without(request, "page")
+    return render(request, "web/mailings/detail.html", context)
+
+
+def _previews(mailing, everyone, languages) -> list:
+    """One rendered example per language, each for a real recipient who reads it."""
+    previews = []
+    wanted = {language_for(mailing.template, r.language): r for r in reversed(everyone)}
+    contacts = Contact.objects.in_bulk([r.contact_id for r in wanted.values()])
+    for language in sorted(languages):
+        recipient = wanted.get(language)
+        if recipient is None:
+            continue
+        contact = contacts[recipient.contact_id]
+        used, rendered = mailing_preview(mailing=mailing, contact=contact)
+        previews.append(
+            {"language": Language(used).label, "contact": contact, "rendered": rendered}
+        )
+    return previews
+
+
+@require_POST
+@changes("outreach.change_mailing")
+def mailing_send(request, pk: int):
+    mailing = get_object_or_404(Mailing, pk=pk)
+    try:
+        with transaction.atomic():
+            mailing_start(mailing=mailing)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    return redirect("web:mailing", pk=pk)
+
+
+@require_POST
+@changes("outreach.change_mailing")
+def mailing_schedule_view(request, pk: int):
+    mailing = get_object_or_404(Mailing.objects.select_related("forum"), pk=pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a time or a number of days after the forum."))
+        return redirect("web:mailing", pk=pk)
+    try:
+        with transaction.atomic():
+            mailing_schedule(
+                mailing=mailing, **{k: v for k, v in form.cleaned_data.items() if v is not None}
+            )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Scheduled."))
+    return redirect("web:mailing", pk=pk)
+
+
+@require_POST
+@changes("outreach.change_mailing")
+def mailing_cancel_view(request, pk: int):
+    mailing = get_object_or_404(Mailing, pk=pk)
+    try:
+        with transaction.atomic():
+            mailing_cancel(mailing=mailing)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    return redirect("web:mailing", pk=pk)
