@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python bench/generate_network.py
 	$(BIN)/python bench/contacts_api.py
 	$(BIN)/python bench/network_recompute.py
+	$(BIN)/python bench/network_explorer.py
 	$(BIN)/python bench/engagement.py
 	$(BIN)/python bench/outreach.py
 

@@ -221,6 +221,10 @@ class GraphQuery(serializers.Serializer):
     to_forum = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20_000, default=2_000)
     size_by = serializers.ChoiceField(choices=ORDERABLE, required=False, default="degree")
+    everyone = serializers.BooleanField(required=False, default=False)
+
+
+NAME_FIELDS = ("contact__given_name", "contact__patronymic", "contact__family_name")
 
 
 @extend_schema(
@@ -233,6 +237,11 @@ class GraphQuery(serializers.Serializer):
         OpenApiParameter("to_forum", OpenApiTypes.INT, description="Ties born at or before."),
         OpenApiParameter("limit", OpenApiTypes.INT, description="Strongest N ties (≤ 20,000)."),
         OpenApiParameter("size_by", OpenApiTypes.STR, description="Metric for node size."),
+        OpenApiParameter(
+            "everyone",
+            OpenApiTypes.BOOL,
+            description="Every person the filters select, not only the ends of the ties sent.",
+        ),
     ]
 )
 class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
@@ -278,18 +287,19 @@ class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
         ids = {e[0] for e in edges} | {e[1] for e in edges}
         size_by = options["size_by"]
         positions = snapshot_layout(snapshot)
-        nodes = [
-            {
-                "id": actor.contact_id,
-                "x": positions.get(actor.contact_id, (0.0, 0.0))[0],
-                "y": positions.get(actor.contact_id, (0.0, 0.0))[1],
-                "name": actor.contact.full_name,
-                "sector": actor.sector,
-                "community": actor.community,
-                "size": getattr(actor, size_by),
-            }
-            for actor in actor_queryset(snapshot).filter(contact_id__in=ids).order_by("contact_id")
-        ]
+        chosen = members if options["everyone"] else members.filter(contact_id__in=ids)
+        # Plain rows, not model instances: at city scale this is 18,000 people per request.
+        rows = chosen.order_by("contact_id").values_list(
+            "contact_id", "sector", "community", size_by, *NAME_FIELDS
+        )
+        nodes = []
+        for contact_id, sector, community, size, given, patronymic, family in rows:
+            x, y = positions.get(contact_id, (0.0, 0.0))
+            name = " ".join(part for part in (given, patronymic, family) if part)
+            nodes.append(
+                {"id": contact_id, "x": x, "y": y, "name": name, "sector": sector,
+                 "community": community, "size": size}
+            )  # fmt: skip
         return Response(
             {
                 "snapshot": NetworkSnapshotSerializer(snapshot).data,

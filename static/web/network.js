@@ -17,6 +17,7 @@
   function query() {
     const params = new URLSearchParams();
     params.set("limit", field("f-limit").value);
+    params.set("everyone", "true");  // every person, the strongest ties between them
     params.set("size_by", field("f-size").value);
     params.set("min_weight", field("f-weight").value || "1");
     if (field("f-sector").value) params.set("sector", field("f-sector").value);

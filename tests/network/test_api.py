@@ -156,6 +156,23 @@ def test_network_lists_run_a_constant_number_of_queries(token_api, snapshot, end
     assert queries(2) == queries(14)
 
 
+def test_graph_can_send_everyone_with_fixed_positions(coordinator_api, snapshot, davis):
+    capped = coordinator_api.get("/api/v1/network/graph/", {"limit": 3}).json()
+    everyone = coordinator_api.get(
+        "/api/v1/network/graph/", {"limit": 3, "everyone": "true"}
+    ).json()
+    assert len(capped["nodes"]) < len(everyone["nodes"]) == len(davis["women"])
+    assert everyone["edges"] == capped["edges"]  # the same strongest ties
+    again = coordinator_api.get("/api/v1/network/graph/", {"everyone": "true"}).json()
+    position = {n["id"]: (n["x"], n["y"]) for n in everyone["nodes"]}
+    assert all(position[n["id"]] == (n["x"], n["y"]) for n in again["nodes"])
+    assert len(set(position.values())) == len(position)  # nobody drawn on top of another
+    business = coordinator_api.get(
+        "/api/v1/network/graph/", {"everyone": "true", "sector": "business"}
+    ).json()
+    assert {n["sector"] for n in business["nodes"]} == {"business"}
+
+
 def test_graph_and_brokers_run_a_constant_number_of_queries(token_api, snapshot):
     def queries(url, **params):
         with CaptureQueriesContext(connection) as captured:
@@ -167,6 +184,7 @@ def test_graph_and_brokers_run_a_constant_number_of_queries(token_api, snapshot)
     first = queries("/api/v1/network/graph/", limit=5)
     assert queries("/api/v1/network/graph/", limit=5) == first - 1
     assert queries("/api/v1/network/graph/", limit=100) == first - 1
+    assert queries("/api/v1/network/graph/", limit=100, everyone="true") == first - 1
     assert queries("/api/v1/network/brokers/", limit=2) == queries(
         "/api/v1/network/brokers/", limit=15
     )
