@@ -6,7 +6,9 @@ Side by side in one run, on one machine, into the same aiosmtpd sink:
   - the product: a mailing of 10,000 consenting attendees sent by real Celery worker
     processes on the Redis broker, with everything a send does (row claims under lock,
     consent and hold re-checked at send time, rendering in the contact's language, signed
-    unsubscribe links, one commit per message), first with one worker, then with two.
+    unsubscribe links, one commit per message): one and two workers of one process each
+    ("solo" pool), then one and two workers as `make worker` starts them (prefork, two
+    processes each). One send task per process.
 
 Each product run starts its workers first and times from dispatch until the mailing is
 done; the sink checks that every recipient got exactly one distinct message.
@@ -31,7 +33,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 
-def start_workers(count: int, broker: str, env: dict, queue: str) -> list[subprocess.Popen]:
+def start_workers(
+    count: int, broker: str, env: dict, queue: str, processes: int = 1
+) -> list[subprocess.Popen]:
+    """``count`` Celery workers; each one process ("solo" pool), or a prefork pool of
+    ``processes`` as `make worker` runs it."""
     from celery import Celery
 
     log_dir = ROOT / "bench" / "results"
@@ -42,7 +48,8 @@ def start_workers(count: int, broker: str, env: dict, queue: str) -> list[subpro
         names.append(f"{name}@{os.uname().nodename}")
         command = [
             sys.executable, "-m", "celery", "-A", "tasks.celery", "worker", "--queues", queue,
-            "--pool", "solo", "--loglevel", "WARNING", "--hostname", f"{name}@%h",
+            *(["--pool", "solo"] if processes == 1 else ["--concurrency", str(processes)]),
+            "--loglevel", "WARNING", "--hostname", f"{name}@%h",
             "--without-gossip", "--without-mingle",
         ]  # fmt: skip
         with open(log_dir / f"outreach-{name}.log", "ab") as log:
@@ -192,17 +199,22 @@ def main():
         results["bare smtplib loop"] = (bare, size)
         Mailing.objects.filter(pk=baseline.pk).update(status="cancelled")
 
-        for workers_count in (1, 2):
+        for workers_count, processes, label in (
+            (1, 1, "1 worker, 1 process"),
+            (2, 1, "2 workers, 1 process each"),
+            (1, 2, "1 worker (make worker: 2 processes)"),
+            (2, 2, "2 workers, 2 processes each"),
+        ):
             queue = f"bench-{uuid.uuid4().hex[:8]}"
-            workers = start_workers(workers_count, broker, worker_env, queue)
+            workers = start_workers(workers_count, broker, worker_env, queue, processes)
             try:
-                mailing = new_mailing(f"{workers_count} worker(s)")
+                mailing = new_mailing(label)
                 distinct_before = sink.handler.distinct()
                 from celery import Celery
 
                 client = Celery(broker=broker)
                 started = time.perf_counter()
-                for _ in range(workers_count):
+                for _ in range(workers_count * processes):  # one task per process
                     client.send_task("outreach.outbox_work", args=[mailing.pk], queue=queue)
                 while Mailing.objects.get(pk=mailing.pk).status != "done":
                     time.sleep(0.05)
@@ -212,14 +224,14 @@ def main():
             sent = OutboxMessage.objects.filter(mailing=mailing, status="sent").count()
             distinct = sink.handler.distinct() - distinct_before
             assert sent == size == distinct, f"sent {sent}, distinct at the sink {distinct}"
-            results[f"Celery, {workers_count} worker(s)"] = (elapsed, sent)
+            results[label] = (elapsed, sent)
 
     print(f"\n{size:,} recipients into an aiosmtpd sink on loopback ({os.cpu_count()} cores)")
-    print(f"{'sender':<24}{'seconds':>10}{'msg/s':>10}{'vs bare':>10}")
+    print(f"{'sender':<38}{'seconds':>10}{'msg/s':>10}{'vs bare':>10}")
     bare_rate = size / results["bare smtplib loop"][0]
     for label, (seconds, count) in results.items():
         rate = count / seconds
-        print(f"{label:<24}{seconds:>10.1f}{rate:>10.0f}{rate / bare_rate:>10.0%}")
+        print(f"{label:<38}{seconds:>10.1f}{rate:>10.0f}{rate / bare_rate:>10.0%}")
     print("Every Celery message reached the sink exactly once (distinct Message-IDs = recipients).")
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("engagement/lapsed/email/", engagement.lapsed_email, name="lapsed_email"),
     path("mailings/", mailings.mailing_list, name="mailings"),
     path("mailings/new/", mailings.mailing_new, name="mailing_new"),
+    path("mailings/audience/", mailings.audience_preview, name="audience_preview"),
     path("mailings/<int:pk>/", mailings.mailing_detail, name="mailing"),
     path("mailings/<int:pk>/send/", mailings.mailing_send, name="mailing_send"),
     path("mailings/<int:pk>/schedule/", mailings.mailing_schedule_view, name="mailing_schedule"),

@@ -262,3 +262,23 @@ def test_the_browser_language_is_used_until_the_user_picks_one(world, coordinato
         reverse("web:dashboard"), HTTP_ACCEPT_LANGUAGE="kk,ru;q=0.8"
     ).content.decode()
     assert '<html lang="kk">' in page
+
+
+def test_the_audience_builder_counts_recipients_and_exclusions_before_saving(
+    world, coordinator_client, viewer_client
+):
+    forum = world["forums"][0]
+    Contact.objects.filter(pk=world["contacts"][3].pk).update(email=None)
+    data = {"purpose": "forum_updates", "audience_kind": "forum", "forum": forum.pk,
+            "statuses": ["attended"]}  # fmt: skip
+    page = coordinator_client.post(reverse("web:audience_preview"), data).content.decode()
+    attended = Participation.objects.filter(forum=forum, status="attended").count()
+    assert f'id="audience-count">{attended - 1}<' in page
+    assert "no_email: 1" in page
+    incomplete = coordinator_client.post(
+        reverse("web:audience_preview"), {"purpose": "forum_updates", "audience_kind": "forum"}
+    )
+    assert incomplete.status_code == 200
+    assert "Choose a forum." in incomplete.content.decode()
+    assert not Mailing.objects.exists()
+    assert viewer_client.post(reverse("web:audience_preview"), data).status_code == 403

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import Contact, Language
-from outreach.audience import recipients
+from outreach.audience import AudienceError, recipients
 from outreach.models import Mailing, OutboxMessage
 from outreach.services.mailings import (
     language_for,
@@ -64,6 +64,30 @@ def mailing_new(request):
         else:
             return redirect("web:mailing", pk=mailing.pk)
     return render(request, "web/mailings/form.html", {"section": "mailings", "form": form})
+
+
+@require_POST
+@changes("outreach.add_mailing")
+def audience_preview(request):
+    """While composing: how many the audience reaches and who it leaves out, and why.
+    Reads only; answers a fragment for htmx."""
+    form = MailingForm(request.POST)
+    context = {"ready": False}
+    form.is_valid()  # partial input is normal here: use what is there
+    if "audience_kind" in form.cleaned_data and "purpose" in form.cleaned_data:
+        try:
+            audience = form.audience()
+            everyone = recipients(audience=audience, purpose=form.cleaned_data["purpose"])
+        except (ValidationError, AudienceError) as error:
+            context["problem"] = "; ".join(getattr(error, "messages", [str(error)]))
+        else:
+            excluded = Counter(r.reason for r in everyone if r.reason)
+            context.update(
+                ready=True,
+                will_receive=len(everyone) - sum(excluded.values()),
+                excluded_reasons=excluded.most_common(),
+            )
+    return render(request, "web/mailings/_audience_preview.html", context)
 
 
 @page
