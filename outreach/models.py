@@ -142,6 +142,9 @@ class OutboxMessage(models.Model):
     # A claim: a worker sending this row holds it until ``lease_until``; a crashed worker's
     # claim expires and the row is sent again (with the same Message-ID).
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Which claim holds the row: a worker that outlived its lease must not send or record a
+    # row another worker has taken since.
+    claim = models.CharField(max_length=32, blank=True, default="")
     not_before = models.DateTimeField(null=True, blank=True)  # retry backoff
     sent_at = models.DateTimeField(null=True, blank=True)
     # The invitation this message carries (working-group invitations and reminders).

@@ -1,6 +1,8 @@
 """Outreach tasks: ids in, one service call; retries and periodic runs come from here."""
 
 from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
 
 from outreach.services.invitations import invitation_reminders_due
 from outreach.services.mailings import follow_ups_due, mailings_due
@@ -40,10 +42,14 @@ def outreach_sweep_task(self) -> dict:
     from outreach.models import Mailing, MailingStatus, OutboxMessage, OutboxStatus
 
     requeued = outbox_requeue_expired()
+    now = timezone.now()
     waiting = list(
         OutboxMessage.objects.filter(
             status=OutboxStatus.QUEUED, mailing__status=MailingStatus.SENDING
         )
+        # Rows waiting for a retry's backoff are not due: the task that deferred them comes
+        # back for them itself.
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .order_by()  # without the model's ordering, or DISTINCT would be per row
         .values_list("mailing_id", flat=True)
         .distinct()

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from crm.models import (
     ConsentPurpose,
     Contact,
+    ContactList,
     Forum,
     Language,
     Organisation,
@@ -17,13 +18,46 @@ from crm.models import (
 from engagement.models import EngagementLevel
 from outreach.models import MessageTemplate
 
+BIGGEST_ID = 2**63 - 1
+
+
+class SafeIds:
+    """Refuse ids no database column can hold before they reach a query (SQLite raises
+    OverflowError on them, PostgreSQL a DataError: either would be a 500)."""
+
+    def _checked(self, value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item in self.empty_values:
+                continue
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # the field's own check says what is wrong
+            if not 0 < number <= BIGGEST_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return value
+
+
+class ModelChoiceField(SafeIds, forms.ModelChoiceField):
+    def to_python(self, value):
+        return super().to_python(self._checked(value))
+
+
+class ModelMultipleChoiceField(SafeIds, forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        return super().clean(self._checked(value))
+
 
 class ContactFilterForm(forms.Form):
     search = forms.CharField(label=_("Search"), required=False)
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=Organisation.objects.order_by("name"),
@@ -31,7 +65,7 @@ class ContactFilterForm(forms.Form):
     )
     city = forms.CharField(label=_("City"), required=False)
     tag = forms.CharField(label=_("Topic"), required=False)
-    forum = forms.ModelChoiceField(
+    forum = ModelChoiceField(
         label=_("Attended forum"),
         required=False,
         queryset=Forum.objects.order_by("-date"),
@@ -68,7 +102,13 @@ class ContactForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_tags(self):
-        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        tags = [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        # The same limits as the API: a topic is a short label.
+        if any(len(tag) > 100 for tag in tags):
+            raise forms.ValidationError(_("A topic can be at most 100 characters long."))
+        if len(tags) > 50:
+            raise forms.ValidationError(_("At most 50 topics."))
+        return tags
 
     def clean_email(self):
         return self.cleaned_data["email"] or None
@@ -79,8 +119,8 @@ class AttendanceForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.all())
-    template = forms.ModelChoiceField(
+    contacts = ModelMultipleChoiceField(queryset=Contact.objects.all())
+    template = ModelChoiceField(
         label=_("Invitation template"),
         queryset=MessageTemplate.objects.filter(purpose="working_group").order_by("name"),
     )
@@ -97,11 +137,11 @@ AUDIENCE_KINDS = [
 class MailingForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    template = forms.ModelChoiceField(
+    template = ModelChoiceField(
         label=_("Template"), queryset=MessageTemplate.objects.order_by("name")
     )
     audience_kind = forms.ChoiceField(label=_("Audience"), choices=AUDIENCE_KINDS)
-    forum = forms.ModelChoiceField(
+    forum = ModelChoiceField(
         label=_("Forum"), required=False, queryset=Forum.objects.order_by("-date")
     )
     statuses = forms.MultipleChoiceField(
@@ -111,10 +151,12 @@ class MailingForm(forms.Form):
         initial=[ParticipationStatus.ATTENDED],
         widget=forms.CheckboxSelectMultiple,
     )
-    working_group = forms.ModelChoiceField(
+    working_group = ModelChoiceField(
         label=_("Working group"), required=False, queryset=WorkingGroup.objects.order_by("title")
     )
-    contact_list = forms.IntegerField(label=_("Contact list"), required=False, min_value=1)
+    contact_list = ModelChoiceField(
+        label=_("Contact list"), required=False, queryset=ContactList.objects.order_by("-created")
+    )
     missed = forms.IntegerField(
         label=_("Missed the last N forums"), required=False, min_value=1, max_value=50, initial=3
     )
@@ -136,7 +178,7 @@ class MailingForm(forms.Form):
         if kind == "contact_list":
             if not data.get("contact_list"):
                 raise forms.ValidationError({"contact_list": _("Choose a contact list.")})
-            return {"contact_list": data["contact_list"]}
+            return {"contact_list": data["contact_list"].pk}
         return {"lapsed": {"missed": data.get("missed") or 3}}
 
 

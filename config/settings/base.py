@@ -260,6 +260,9 @@ OUTREACH_UNSUBSCRIBE_MAILBOX = env.str(
 # Message-ID): the time a killed worker's claim blocks its rows.
 OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", default=120)
 OUTREACH_BATCH = env.int("OUTREACH_BATCH", default=20)
+# Consent, holds and cancellation are checked for each batch, and again for the rest of it
+# whenever this many seconds have passed (a slow server or a rate limit).
+OUTREACH_RECHECK_SECONDS = env.float("OUTREACH_RECHECK_SECONDS", default=1.0)
 OUTREACH_WORKERS_PER_MAILING = env.int("OUTREACH_WORKERS_PER_MAILING", default=2)
 OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", default=8)
 OUTREACH_RETRY_BASE_SECONDS = env.float("OUTREACH_RETRY_BASE_SECONDS", default=30)

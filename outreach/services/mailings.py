@@ -1,6 +1,7 @@
 """Templates and mailings: save, preview, freeze the audience, schedule, send, cancel."""
 
 import datetime
+import logging
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,8 @@ from ..models import (
 )
 from ..rendering import Rendered, compile_translation, render, template_check
 from .sending import _fields
+
+logger = logging.getLogger(__name__)
 
 # --- templates ----------------------------------------------------------------------------
 
@@ -59,6 +62,20 @@ def template_save(
     if template is None:
         template = model_create(MessageTemplate, name=name, purpose=purpose)
     else:
+        busy = Mailing.objects.filter(
+            template=template, status__in=[MailingStatus.SCHEDULED, MailingStatus.SENDING]
+        )
+        if busy.exists():
+            # Its messages are being written from these texts: changing them half-way would
+            # send two versions (or none, for a language taken away).
+            raise ValidationError(
+                {
+                    "template": _(
+                        "A scheduled or sending mailing uses this template; "
+                        "wait for it to finish or cancel it first."
+                    )
+                }
+            )
         model_update(
             instance=template, data={"name": name, "purpose": purpose}, fields=("name", "purpose")
         )
@@ -196,6 +213,10 @@ def mailing_schedule(
     days_after_forum: int | None = None,
 ) -> Mailing:
     """Send at a time, or N days after its forum (at OUTREACH_SEND_HOUR local time)."""
+    # Locked and read again: a "send now" in another request may have started it.
+    mailing = (
+        Mailing.objects.select_for_update(of=("self",)).select_related("forum").get(pk=mailing.pk)
+    )
     if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
         raise ValidationError({"status": _("Only a draft can be scheduled.")})
     if days_after_forum is not None:
@@ -207,6 +228,9 @@ def mailing_schedule(
         )
     if send_at is None:
         raise ValidationError({"send_at": _("Give a time or a number of days after the forum.")})
+    if send_at <= timezone.now():
+        field = "days_after_forum" if days_after_forum is not None else "send_at"
+        raise ValidationError({field: _("That time has passed: send it now instead.")})
     mailing.status = MailingStatus.SCHEDULED
     mailing.send_at = send_at
     mailing.save(update_fields=["status", "send_at"])
@@ -240,6 +264,10 @@ def mailings_due() -> list[int]:
             mailing_start(mailing=Mailing(pk=pk))
         except ValidationError:
             continue  # started by another scheduler in the meantime
+        except Exception:
+            # One broken mailing must not stop the others, nor follow-ups and reminders.
+            logger.exception("scheduled mailing %s could not start", pk)
+            continue
         started.append(pk)
     return started
 

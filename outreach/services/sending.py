@@ -7,13 +7,18 @@ Exactly once, from the database:
   a worker killed between those two steps leaves the row "sending" until the lease
   expires, and it is then sent again with the same Message-ID: that instant is the only
   way a second delivery can happen;
-- rows a dead worker had claimed but not sent go back to the queue when their lease ends.
+- rows a dead worker had claimed but not sent go back to the queue when their lease ends;
+- each claim has its own token: just before sending, the worker renews its lease on the row
+  only if the row is still its own, so a worker that outlived its lease (a stalled SMTP
+  server, a slow rate limit) skips rows another worker took since, and records nothing
+  over what another worker did.
 """
 
 import logging
 import random
 import smtplib
 import time
+import uuid
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import quote
@@ -79,11 +84,12 @@ def _claimable(mailing_id: int):
     )
 
 
-def _claim(mailing_id: int, size: int) -> list[int]:
+def _claim(mailing_id: int, size: int, token: str) -> list[int]:
     lease_until = timezone.now() + timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
     claim = {
         "status": OutboxStatus.SENDING,
         "lease_until": lease_until,
+        "claim": token,
         "attempts": F("attempts") + 1,
     }
     if db_connection.vendor == "postgresql":
@@ -103,6 +109,17 @@ def _claim(mailing_id: int, size: int) -> list[int]:
         if OutboxMessage.objects.filter(pk=pk, status=OutboxStatus.QUEUED).update(**claim):
             ids.append(pk)
     return ids
+
+
+def _still_mine(row_id: int, token: str) -> bool:
+    """Renew this worker's lease on a row just before sending it; False if the lease ran
+    out and the row went back to the queue or to another worker."""
+    lease_until = timezone.now() + timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
+    return bool(
+        OutboxMessage.objects.filter(pk=row_id, status=OutboxStatus.SENDING, claim=token).update(
+            lease_until=lease_until
+        )
+    )
 
 
 class RateLimiter:
@@ -240,9 +257,9 @@ def _send_time_exclusions(rows, purpose: str) -> dict[int, str]:
     return reasons
 
 
-def _mark(row_id: int, **values) -> None:
+def _mark(row_id: int, token: str, **values) -> None:
     # Only a row this worker still holds: never overwrite what another worker did.
-    OutboxMessage.objects.filter(pk=row_id, status=OutboxStatus.SENDING).update(
+    OutboxMessage.objects.filter(pk=row_id, status=OutboxStatus.SENDING, claim=token).update(
         lease_until=None, **values
     )
 
@@ -277,54 +294,105 @@ def outbox_work(*, mailing_id: int) -> dict:
     shared = _fields(mailing)
     limiter = RateLimiter()
     stats: Counter = Counter()
+    token = uuid.uuid4().hex
     connection = get_connection(fail_silently=False)
     try:
         while True:
             outbox_requeue_expired(mailing_id=mailing_id)
             if not Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SENDING).exists():
                 break  # cancelled meanwhile: leave the rest
-            ids = _claim(mailing_id, settings.OUTREACH_BATCH)
+            ids = _claim(mailing_id, settings.OUTREACH_BATCH, token)
             if not ids:
                 break
             rows = list(OutboxMessage.objects.filter(pk__in=ids).select_related("contact"))
-            excluded = _send_time_exclusions(rows, mailing.purpose)
-            for row in rows:
-                if row.pk in excluded:
-                    _mark(row.pk, status=OutboxStatus.SUPPRESSED, reason=excluded[row.pk])
-                    stats["suppressed"] += 1
-                    continue
-                limiter.wait()
-                try:
-                    # Opened here, not by send_messages: it would close a connection it
-                    # opened itself after every message, one SMTP session per e-mail.
-                    connection.open()
-                    message = message_build(row, mailing, compiled, shared, connection)
-                    connection.send_messages([message])
-                except (TimeoutError, smtplib.SMTPException, OSError) as error:
-                    problem = _classify(error)
-                    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
-                        connection.close()  # reopened on the next send
-                    if isinstance(problem, PermanentError):
-                        _mark(row.pk, status=OutboxStatus.FAILED, last_error=str(problem))
-                        bounce_record(row.email)
-                        stats["failed"] += 1
-                    elif row.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
-                        _mark(row.pk, status=OutboxStatus.FAILED, last_error=str(problem))
-                        stats["failed"] += 1
-                    else:
-                        _mark(
-                            row.pk,
-                            status=OutboxStatus.QUEUED,
-                            last_error=str(problem),
-                            not_before=timezone.now() + _backoff(row.attempts),
-                        )
-                        stats["retried"] += 1
-                    continue
-                _mark(row.pk, status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
-                stats["sent"] += 1
+            _send_batch(rows, mailing, compiled, shared, connection, limiter, token, stats)
     finally:
         connection.close()
     return {**stats, **mailing_finish_if_done(mailing_id)}
+
+
+def _send_batch(rows, mailing, compiled, shared, connection, limiter, token, stats) -> None:
+    excluded = _send_time_exclusions(rows, mailing.purpose)
+    checked = time.monotonic()
+    for position, row in enumerate(rows):
+        limiter.wait()
+        if time.monotonic() - checked > settings.OUTREACH_RECHECK_SECONDS:
+            # A slow batch (rate limit, slow server): look at opt-outs, holds and a cancel
+            # again, so none is older than a second or so when a message goes.
+            rest = rows[position:]
+            if not Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.SENDING).exists():
+                for left in rest:
+                    _mark(
+                        left.pk,
+                        token,
+                        status=OutboxStatus.SUPPRESSED,
+                        reason=SuppressionReason.CANCELLED,
+                    )
+                return
+            excluded = _send_time_exclusions(rest, mailing.purpose)
+            checked = time.monotonic()
+        if not row.contact.email:
+            excluded[row.pk] = SuppressionReason.NO_EMAIL
+        if row.pk in excluded:
+            _mark(row.pk, token, status=OutboxStatus.SUPPRESSED, reason=excluded[row.pk])
+            stats["suppressed"] += 1
+            continue
+        # The address as it is now: a corrected address is used, not the one frozen.
+        row.email = row.contact.email
+        try:
+            message = message_build(row, mailing, compiled, shared, connection)
+        except Exception as error:  # one bad row must not stall the mailing
+            logger.exception("could not build outbox row %s", row.pk)
+            _mark(
+                row.pk,
+                token,
+                status=OutboxStatus.FAILED,
+                last_error=f"not built: {type(error).__name__}: {error}"[:900],
+            )
+            stats["failed"] += 1
+            continue
+        if not _still_mine(row.pk, token):
+            stats["lost_claim"] += 1  # our lease ran out; another worker has it now
+            continue
+        try:
+            # Opened here, not by send_messages: it would close a connection it opened
+            # itself after every message, one SMTP session per e-mail.
+            connection.open()
+            connection.send_messages([message])
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            _failed(row, error, connection, token, stats)
+            continue
+        _mark(
+            row.pk,
+            token,
+            status=OutboxStatus.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            email=row.email,
+        )
+        stats["sent"] += 1
+
+
+def _failed(row, error, connection, token, stats) -> None:
+    problem = _classify(error)
+    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+        connection.close()  # reopened on the next send
+    if isinstance(problem, PermanentError):
+        _mark(row.pk, token, status=OutboxStatus.FAILED, last_error=str(problem))
+        bounce_record(row.email)
+        stats["failed"] += 1
+    elif row.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
+        _mark(row.pk, token, status=OutboxStatus.FAILED, last_error=str(problem))
+        stats["failed"] += 1
+    else:
+        _mark(
+            row.pk,
+            token,
+            status=OutboxStatus.QUEUED,
+            last_error=str(problem),
+            not_before=timezone.now() + _backoff(row.attempts),
+        )
+        stats["retried"] += 1
 
 
 def mailing_finish_if_done(mailing_id: int) -> dict:

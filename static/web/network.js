@@ -17,7 +17,6 @@
   function query() {
     const params = new URLSearchParams();
     params.set("limit", field("f-limit").value);
-    params.set("everyone", "true");  // every person, the strongest ties between them
     params.set("size_by", field("f-size").value);
     params.set("min_weight", field("f-weight").value || "1");
     if (field("f-sector").value) params.set("sector", field("f-sector").value);
@@ -30,6 +29,9 @@
     if (since && forums.length && Number(since.value) > 0) {
       params.set("from_forum", forums[Number(since.value)].id);
     }
+    // Everyone, with the strongest ties between them; over a range of forums, only the
+    // people those ties join (someone who came later has no tie in the range).
+    if (!params.has("to_forum") && !params.has("from_forum")) params.set("everyone", "true");
     return params;
   }
 

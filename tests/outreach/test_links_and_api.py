@@ -171,11 +171,20 @@ def test_a_scheduled_mailing_starts_once_when_due(
          "audience": {"forum": forum_world["forum"].pk, "status": ["attended"]}},
         format="json",
     ).json()  # fmt: skip
-    scheduled = coordinator_api.post(
-        f"/api/v1/mailings/{created['id']}/schedule/", {"days_after_forum": 2}
-    )
+    url = f"/api/v1/mailings/{created['id']}/schedule/"
+    # A time already past is refused: that is "send now", not a schedule.
+    past = coordinator_api.post(url, {"days_after_forum": 2})
+    assert past.status_code == 400
+    assert "days_after_forum" in past.json()
+    forum = forum_world["forum"]
+    forum.date = timezone.localdate() + dt.timedelta(days=1)
+    forum.save()
+    scheduled = coordinator_api.post(url, {"days_after_forum": 2})
     assert scheduled.json()["status"] == "scheduled"
-    assert scheduled.json()["send_at"].startswith("2019-05-02T10:00")
+    due = (forum.date + dt.timedelta(days=2)).isoformat()
+    assert scheduled.json()["send_at"].startswith(f"{due}T10:00")
+    assert send_all(django_capture_on_commit_callbacks, mailings_due) == []  # not yet
+    Mailing.objects.filter(pk=created["id"]).update(send_at=timezone.now())  # time passes
     assert send_all(django_capture_on_commit_callbacks, mailings_due) == [created["id"]]
     assert send_all(django_capture_on_commit_callbacks, mailings_due) == []
     assert smtp_sink.handler.deliveries == 3

@@ -2,6 +2,7 @@
 
 import email.utils
 import time
+from collections import Counter
 
 import pytest
 from django.db import transaction
@@ -30,8 +31,10 @@ def freeze(mailing, capture):
 
 
 def statuses(mailing):
-    return {row.contact.given_name: (row.status, row.reason) for row in
-            OutboxMessage.objects.filter(mailing=mailing).select_related("contact")}  # fmt: skip
+    return {
+        row.contact.given_name: (row.status, row.reason)
+        for row in OutboxMessage.objects.filter(mailing=mailing).select_related("contact")
+    }
 
 
 def test_everyone_eligible_gets_exactly_one_message_and_the_rest_are_explained(
@@ -135,8 +138,9 @@ def test_an_opt_out_after_the_audience_was_frozen_is_respected(
 ):
     mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
     assert OutboxMessage.objects.get(mailing=mailing, email="emma@example.org").status == "queued"
-    consent_record(contact=forum_world["people"]["Emma"], purpose="forum_updates",
-                   granted=False, source="link")  # fmt: skip
+    consent_record(
+        contact=forum_world["people"]["Emma"], purpose="forum_updates", granted=False, source="link"
+    )
     outbox_work(mailing_id=mailing.pk)
     assert statuses(mailing)["Emma"] == ("suppressed", "opted_out")
     assert smtp_sink.handler.recipients["emma@example.org"] == 0
@@ -222,3 +226,156 @@ def test_the_rate_limit_holds_across_a_minute():
     # 3 in the first minute, 3 in the next, the seventh waits for the third minute.
     assert len(slept) == 2
     assert now[0] == pytest.approx(720.0)
+
+
+class Hook:
+    """A rate limiter stand-in that runs something before the n-th message."""
+
+    def __init__(self, **actions):
+        self.calls = 0
+        self.actions = actions
+
+    def wait(self):
+        self.calls += 1
+        action = self.actions.get(f"before_{self.calls}")
+        if action:
+            action()
+
+
+def send_batch(mailing, token, limiter, settings=None):
+    """What one worker does with the rows it holds under ``token``."""
+    rows = list(
+        OutboxMessage.objects.filter(mailing=mailing, status="sending", claim=token)
+        .select_related("contact")
+        .order_by("pk")
+    )
+    return send_batch_rows(rows, mailing, token, limiter)
+
+
+def test_a_worker_that_outlived_its_lease_sends_nothing_another_worker_took(
+    forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from outreach.services.sending import _claim, outbox_requeue_expired
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    assert len(_claim(mailing.pk, 20, "slow")) == 3
+    # The slow worker's lease runs out; the rows go back and a second worker claims them.
+    OutboxMessage.objects.filter(mailing=mailing).update(lease_until=timezone.now())
+    outbox_requeue_expired()
+    assert len(_claim(mailing.pk, 20, "fresh")) == 3
+    rows = list(
+        OutboxMessage.objects.filter(mailing=mailing, claim="fresh").select_related("contact")
+    )
+    # The slow worker wakes up holding its old list of rows: it must send none of them.
+    stale = send_batch_rows(rows, mailing, "slow", Hook())
+    assert stale["lost_claim"] == 3
+    assert smtp_sink.handler.deliveries == 0
+    fresh = send_batch(mailing, "fresh", Hook(), settings)
+    assert fresh["sent"] == 3
+    assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 3
+
+
+def send_batch_rows(rows, mailing, token, limiter):
+    from django.core.mail import get_connection
+
+    from outreach.rendering import compile_translation
+    from outreach.services.sending import _fields, _send_batch
+
+    compiled = {t.language: compile_translation(t) for t in mailing.template.translations.all()}
+    stats = Counter()
+    connection = get_connection()
+    try:
+        _send_batch(rows, mailing, compiled, _fields(mailing), connection, limiter, token, stats)
+    finally:
+        connection.close()
+    return stats
+
+
+def test_an_opt_out_or_a_cancel_during_a_slow_batch_is_seen_before_the_next_message(
+    forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    from outreach.services.sending import _claim
+
+    settings.OUTREACH_RECHECK_SECONDS = 0  # every message counts as "a while later"
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    _claim(mailing.pk, 20, "w")
+    rows = list(OutboxMessage.objects.filter(mailing=mailing, status="sending").order_by("pk"))
+    last = rows[-1].contact
+
+    def withdraw():
+        consent_record(contact=last, purpose="forum_updates", granted=False, source="link")
+
+    stats = send_batch(mailing, "w", Hook(before_2=withdraw), settings)
+    assert stats["sent"] == 2
+    assert OutboxMessage.objects.get(pk=rows[-1].pk).reason == "opted_out"
+
+    again = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    _claim(again.pk, 20, "w2")
+
+    def cancel():
+        Mailing.objects.filter(pk=again.pk).update(status="cancelled")
+
+    stats = send_batch(again, "w2", Hook(before_2=cancel), settings)
+    assert stats["sent"] == 1
+    claimed = OutboxMessage.objects.filter(mailing=again, claim="w2")
+    reasons = sorted(claimed.values_list("status", "reason"))
+    assert reasons == [("sent", ""), ("suppressed", "cancelled")]
+
+
+def test_a_row_that_cannot_be_built_fails_alone_and_templates_in_use_are_locked(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    from outreach.services.mailings import template_save
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    # A language the template no longer has (as if it had been edited under the mailing).
+    OutboxMessage.objects.filter(mailing=mailing, email="ivan@example.org").update(language="kk")
+    mailing.template.translations.filter(language="kk").delete()
+    outbox_work(mailing_id=mailing.pk)
+    ivan = OutboxMessage.objects.get(mailing=mailing, email="ivan@example.org")
+    assert ivan.status == "failed"
+    assert ivan.last_error.startswith("not built")
+    assert OutboxMessage.objects.filter(mailing=mailing, status="sent").count() == 2
+    busy = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError):
+        template_save(
+            name="x",
+            purpose="forum_updates",
+            template=busy.template,
+            translations=[{"language": "en", "subject": "s", "body_text": "b"}],
+        )
+
+
+def test_the_current_address_is_used_and_a_removed_one_is_not_written_to(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from crm.models import Contact
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    Contact.objects.filter(email="ivan@example.org").update(email="ivan.new@example.org")
+    Contact.objects.filter(email="emma@example.org").update(email=None)
+    outbox_work(mailing_id=mailing.pk)
+    assert smtp_sink.handler.recipients["ivan.new@example.org"] == 1
+    assert smtp_sink.handler.recipients["ivan@example.org"] == 0
+    assert smtp_sink.handler.recipients["emma@example.org"] == 0
+    rows = {r.contact.given_name: r for r in OutboxMessage.objects.filter(mailing=mailing)}
+    assert rows["Ivan"].email == "ivan.new@example.org"
+    assert (rows["Emma"].status, rows["Emma"].reason) == ("suppressed", "no_email")
+
+
+def test_the_sweep_leaves_rows_waiting_for_their_backoff_alone(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from tasks.outreach import outreach_sweep_task
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    later = timezone.now() + timezone.timedelta(minutes=5)
+    OutboxMessage.objects.filter(mailing=mailing, status="queued").update(not_before=later)
+    assert outreach_sweep_task.apply().get()["kicked"] == []
+    assert smtp_sink.handler.deliveries == 0

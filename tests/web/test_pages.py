@@ -197,7 +197,7 @@ def test_composing_a_mailing_shows_recipients_and_exclusions_then_sends(
     page = coordinator_client.get(reverse("web:mailing", args=[mailing.pk])).content.decode()
     attended = Participation.objects.filter(forum=forum, status="attended").count()
     assert f'id="will-receive">{attended - 1}<' in page
-    assert "no_email" in page
+    assert "No e-mail address" in page
     assert "Preview" in page
     assert "Спасибо" in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -274,7 +274,7 @@ def test_the_audience_builder_counts_recipients_and_exclusions_before_saving(
     page = coordinator_client.post(reverse("web:audience_preview"), data).content.decode()
     attended = Participation.objects.filter(forum=forum, status="attended").count()
     assert f'id="audience-count">{attended - 1}<' in page
-    assert "no_email: 1" in page
+    assert "No e-mail address: 1" in page
     incomplete = coordinator_client.post(
         reverse("web:audience_preview"), {"purpose": "forum_updates", "audience_kind": "forum"}
     )
@@ -282,3 +282,65 @@ def test_the_audience_builder_counts_recipients_and_exclusions_before_saving(
     assert "Choose a forum." in incomplete.content.decode()
     assert not Mailing.objects.exists()
     assert viewer_client.post(reverse("web:audience_preview"), data).status_code == 403
+
+
+def test_mailing_pages_run_the_same_number_of_queries_whatever_the_audience(
+    coordinator_client, smtp_sink, django_capture_on_commit_callbacks
+):
+    from outreach.services.mailings import mailing_create, mailing_start
+
+    counts = []
+    for people, tag in ((6, ""), (18, "-more")):
+        world = build_world(people=people, forums=3, tag=tag)
+        mailing = mailing_create(
+            name=f"Thanks{tag}", purpose="forum_updates", template=world["thanks"],
+            audience={"forum": world["forums"][0].pk, "status": ["attended"]},
+        )  # fmt: skip
+        url = reverse("web:mailing", args=[mailing.pk])
+        draft = count_queries(coordinator_client, url)
+        with django_capture_on_commit_callbacks(execute=True):
+            mailing_start(mailing=mailing)
+        counts.append((draft, count_queries(coordinator_client, url)))
+    assert counts[0] == counts[1]
+
+
+def test_bad_input_is_a_clear_answer_never_a_500_and_changes_nothing(world, coordinator_client):
+    huge = "9" * 25
+    group = world["group"]
+    response = coordinator_client.post(
+        reverse("web:working_group_invite", args=[group.pk]),
+        {"contacts": [huge], "template": world["invite"].pk},
+    )
+    assert response.status_code == 302  # back to the page, with the message
+    assert not Invitation.objects.exists()
+    response = coordinator_client.post(
+        reverse("web:mailing_new"),
+        {"name": "x", "purpose": "forum_updates", "template": world["thanks"].pk,
+         "audience_kind": "contact_list", "contact_list": huge},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    response = coordinator_client.post(
+        reverse("web:mailing_new"),
+        {"name": "x", "purpose": "forum_updates", "template": world["thanks"].pk,
+         "audience_kind": "contact_list", "contact_list": 424242},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Mailing.objects.exists()
+    response = coordinator_client.post(
+        reverse("web:contact_new"),
+        {"given_name": "Long", "language": "ru", "tags": "x" * 101},
+    )
+    assert "at most 100 characters" in response.content.decode()
+    assert not Contact.objects.filter(given_name="Long").exists()
+    # A filter that cannot apply shows nobody, not everybody; its CSV is refused.
+    page = coordinator_client.get(reverse("web:contacts"), {"level": "nonsense"})
+    assert page.status_code == 200
+    assert world["contacts"][1].full_name not in page.content.decode()
+    csv_response = coordinator_client.get(
+        reverse("web:contacts"), {"organisation": huge, "format": "csv"}
+    )
+    assert csv_response.status_code == 400
+    for url in (reverse("web:contacts") + "?page=abc&sort=nope&page_size=7",
+                reverse("web:mailings") + "?page=-1"):  # fmt: skip
+        assert coordinator_client.get(url).status_code == 200

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,11 @@ def _filtered(request):
     for key in list(params):
         if key not in ContactFilter.base_filters or not params.get(key):
             del params[key]
-    queryset = ContactFilter(params, queryset=contact_queryset()).qs
+    filterset = ContactFilter(params, queryset=contact_queryset())
+    if (form.is_bound and not form.is_valid()) or not filterset.is_valid():
+        # A filter that cannot be applied shows nothing (and says why), never everyone.
+        return form, Contact.objects.none(), "name"
+    queryset = filterset.qs
     snapshot = engagement_snapshot_select()
     if snapshot is not None:
         row = ContactEngagement.objects.filter(snapshot=snapshot, contact=OuterRef("pk"))
@@ -62,6 +66,8 @@ def _filtered(request):
 def contact_list(request):
     form, queryset, current_sort = _filtered(request)
     if request.GET.get("format") == "csv":
+        if form.is_bound and not form.is_valid():
+            return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")
         return _csv(queryset)
     contacts = paginate(request, queryset)
     contacts_attach_consent(list(contacts.object_list))

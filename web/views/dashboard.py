@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from web import selectors
 from web.access import page
@@ -28,6 +29,7 @@ def dashboard(request):
                 "first_timers": [g.first_timers for g in growth],
                 "new_cross_sector_ties": [g.new_cross_sector_ties for g in growth],
             },
+            "growth_names": {"first": _("First-timers"), "cross": _("New cross-sector ties")},
             "brokers": selectors.top_brokers(),
             "lapsed": lapsed,
             "mailings": selectors.mailings_in_progress(),

@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import Programme
-from engagement.selectors import cohort_table, engagement_snapshot_select, forum_balance
+from engagement.selectors import (
+    cohort_table,
+    engagement_snapshot_select,
+    forum_balance,
+    lapsed_queryset,
+)
 from engagement.services import lapsed_list_save
 from web.access import changes, may, page
-from web.selectors import lapsed_regulars
 
 
 def _missed(params) -> int:
@@ -64,9 +68,13 @@ def engagement(request):
     else:
         heat_labels = []
     missed = _missed(request.GET)
-    snapshot, lapsed = lapsed_regulars(
-        missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS, limit=None
-    )
+    snapshot = engagement_snapshot_select()
+    lapsed, lapsed_total = [], 0
+    if snapshot is not None:
+        rows = lapsed_queryset(
+            snapshot, missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS
+        )
+        lapsed, lapsed_total = list(rows[:200]), rows.count()
     return render(
         request,
         "web/engagement/index.html",
@@ -78,8 +86,8 @@ def engagement(request):
             "heat_labels": heat_labels,
             "returning": returning,
             "snapshot": snapshot,
-            "lapsed": lapsed[:200],
-            "lapsed_total": len(lapsed),
+            "lapsed": lapsed,
+            "lapsed_total": lapsed_total,
             "missed": missed,
             "can_mail": may(request.user, "crm.add_contactlist", "outreach.add_mailing"),
         },

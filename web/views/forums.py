@@ -114,6 +114,9 @@ def forum_detail(request, pk: int):
     )
 
 
+CHECK_IN_ROWS = 200
+
+
 @page
 def forum_check_in(request, pk: int):
     """Check-in on the day, from a phone: search a name, tap to mark attended."""
@@ -125,7 +128,11 @@ def forum_check_in(request, pk: int):
     else:
         for term in search_terms(query):  # every word, in Cyrillic or Latin
             participations = participations.filter(contact__search_key__contains=term)
-    rows = list(participations.order_by("contact__family_name", "contact__given_name")[:200])
+    rows = list(
+        participations.order_by("contact__family_name", "contact__given_name")[: CHECK_IN_ROWS + 1]
+    )
+    more = len(rows) > CHECK_IN_ROWS
+    rows = rows[:CHECK_IN_ROWS]
     template = (
         "web/forums/_checkin_rows.html"
         if request.headers.get("HX-Request")
@@ -139,6 +146,7 @@ def forum_check_in(request, pk: int):
             "forum": forum,
             "rows": rows,
             "query": query,
+            "more": more,
             "attended": sum(1 for r in rows if r.status == ParticipationStatus.ATTENDED),
             "can_check_in": may(request.user, "crm.change_participation"),
         },

@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from crm.models import Contact, Language
 from outreach.audience import AudienceError, recipients
-from outreach.models import Mailing, OutboxMessage
+from outreach.models import Mailing, OutboxMessage, SuppressionReason
 from outreach.services.mailings import (
-    language_for,
     mailing_cancel,
     mailing_create,
     mailing_preview,
@@ -85,7 +85,9 @@ def audience_preview(request):
             context.update(
                 ready=True,
                 will_receive=len(everyone) - sum(excluded.values()),
-                excluded_reasons=excluded.most_common(),
+                excluded_reasons=[
+                    (SuppressionReason(reason).label, n) for reason, n in excluded.most_common()
+                ],
             )
     return render(request, "web/mailings/_audience_preview.html", context)
 
@@ -107,8 +109,19 @@ def mailing_detail(request, pk: int):
         everyone = recipients(audience=mailing.audience, purpose=mailing.purpose)
         excluded = [r for r in everyone if r.reason]
         context["will_receive"] = len(everyone) - len(excluded)
-        context["excluded_reasons"] = Counter(r.reason for r in excluded).most_common()
-        context["excluded"] = excluded[:100]
+        context["excluded_reasons"] = [
+            (SuppressionReason(reason).label, n)
+            for reason, n in Counter(r.reason for r in excluded).most_common()
+        ]
+
+        context["excluded"] = [
+            {
+                "contact_id": r.contact_id,
+                "name": r.name,
+                "reason": SuppressionReason(r.reason).label,
+            }
+            for r in excluded[:100]
+        ]
         languages = {t.language for t in mailing.template.translations.all()}
         context["previews"] = _previews(mailing, everyone, languages)
     else:
@@ -121,15 +134,18 @@ def mailing_detail(request, pk: int):
 
 
 def _previews(mailing, everyone, languages) -> list:
-    """One rendered example per language, each for a real recipient who reads it."""
-    previews = []
-    wanted = {language_for(mailing.template, r.language): r for r in reversed(everyone)}
+    """One rendered example per language, each for a real recipient who will get it."""
+    fallbacks = [*settings.OUTREACH_FALLBACK_LANGUAGES, *Language.values]
+    wanted = {}
+    for recipient in everyone:
+        if recipient.reason:
+            continue  # not "as X would receive it" for someone who will not
+        used = next(lang for lang in (recipient.language, *fallbacks) if lang in languages)
+        wanted.setdefault(used, recipient)
     contacts = Contact.objects.in_bulk([r.contact_id for r in wanted.values()])
-    for language in sorted(languages):
-        recipient = wanted.get(language)
-        if recipient is None:
-            continue
-        contact = contacts[recipient.contact_id]
+    previews = []
+    for language in sorted(wanted):
+        contact = contacts[wanted[language].contact_id]
         used, rendered = mailing_preview(mailing=mailing, contact=contact)
         previews.append(
             {"language": Language(used).label, "contact": contact, "rendered": rendered}
