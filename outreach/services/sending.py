@@ -8,10 +8,11 @@ Exactly once, from the database:
   expires, and it is then sent again with the same Message-ID: that instant is the only
   way a second delivery can happen;
 - rows a dead worker had claimed but not sent go back to the queue when their lease ends;
-- each claim has its own token: just before sending, the worker renews its lease on the row
-  only if the row is still its own, so a worker that outlived its lease (a stalled SMTP
-  server, a slow rate limit) skips rows another worker took since, and records nothing
-  over what another worker did.
+- each claim has its own token. Nobody hands a row back before its lease ends, so within
+  the first half of the lease the worker knows its rows are its own without asking; after
+  that (a stalled SMTP server, a slow rate limit) it renews the lease on the rows it still
+  holds and skips the others, which another worker may have taken. Results are recorded
+  only on rows that carry the worker's token.
 """
 
 import logging
@@ -111,15 +112,13 @@ def _claim(mailing_id: int, size: int, token: str) -> list[int]:
     return ids
 
 
-def _still_mine(row_id: int, token: str) -> bool:
-    """Renew this worker's lease on a row just before sending it; False if the lease ran
-    out and the row went back to the queue or to another worker."""
+def _renew(row_ids: list[int], token: str) -> set[int]:
+    """Extend this worker's lease on the rows it still holds; the others were handed back
+    (our lease ran out) and may be another worker's now."""
     lease_until = timezone.now() + timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
-    return bool(
-        OutboxMessage.objects.filter(pk=row_id, status=OutboxStatus.SENDING, claim=token).update(
-            lease_until=lease_until
-        )
-    )
+    mine = OutboxMessage.objects.filter(pk__in=row_ids, status=OutboxStatus.SENDING, claim=token)
+    mine.update(lease_until=lease_until)
+    return set(mine.values_list("pk", flat=True))
 
 
 class RateLimiter:
@@ -305,17 +304,30 @@ def outbox_work(*, mailing_id: int) -> dict:
             if not ids:
                 break
             rows = list(OutboxMessage.objects.filter(pk__in=ids).select_related("contact"))
-            _send_batch(rows, mailing, compiled, shared, connection, limiter, token, stats)
+            claimed_at = time.monotonic()
+            _send_batch(
+                rows, mailing, compiled, shared, connection, limiter, token, stats, claimed_at
+            )
     finally:
         connection.close()
     return {**stats, **mailing_finish_if_done(mailing_id)}
 
 
-def _send_batch(rows, mailing, compiled, shared, connection, limiter, token, stats) -> None:
+def _send_batch(
+    rows, mailing, compiled, shared, connection, limiter, token, stats, claimed_at
+) -> None:
+    """Send the rows this worker claimed at ``claimed_at`` (time.monotonic())."""
     excluded = _send_time_exclusions(rows, mailing.purpose)
     checked = time.monotonic()
+    mine = {row.pk for row in rows}
     for position, row in enumerate(rows):
         limiter.wait()
+        if time.monotonic() - claimed_at > settings.OUTREACH_LEASE_SECONDS / 2:
+            # Half the lease gone (a slow server, a rate limit): renew it, or learn which
+            # rows were handed to another worker meanwhile. Until then they are surely
+            # ours: nobody hands a row back before its lease ends.
+            mine = _renew([r.pk for r in rows[position:]], token)
+            claimed_at = time.monotonic()
         if time.monotonic() - checked > settings.OUTREACH_RECHECK_SECONDS:
             # A slow batch (rate limit, slow server): look at opt-outs, holds and a cancel
             # again, so none is older than a second or so when a message goes.
@@ -351,7 +363,7 @@ def _send_batch(rows, mailing, compiled, shared, connection, limiter, token, sta
             )
             stats["failed"] += 1
             continue
-        if not _still_mine(row.pk, token):
+        if row.pk not in mine:
             stats["lost_claim"] += 1  # our lease ran out; another worker has it now
             continue
         try:

@@ -269,7 +269,8 @@ def test_a_worker_that_outlived_its_lease_sends_nothing_another_worker_took(
         OutboxMessage.objects.filter(mailing=mailing, claim="fresh").select_related("contact")
     )
     # The slow worker wakes up holding its old list of rows: it must send none of them.
-    stale = send_batch_rows(rows, mailing, "slow", Hook())
+    long_ago = time.monotonic() - settings.OUTREACH_LEASE_SECONDS
+    stale = send_batch_rows(rows, mailing, "slow", Hook(), claimed_at=long_ago)
     assert stale["lost_claim"] == 3
     assert smtp_sink.handler.deliveries == 0
     fresh = send_batch(mailing, "fresh", Hook(), settings)
@@ -277,7 +278,7 @@ def test_a_worker_that_outlived_its_lease_sends_nothing_another_worker_took(
     assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 3
 
 
-def send_batch_rows(rows, mailing, token, limiter):
+def send_batch_rows(rows, mailing, token, limiter, claimed_at=None):
     from django.core.mail import get_connection
 
     from outreach.rendering import compile_translation
@@ -287,7 +288,17 @@ def send_batch_rows(rows, mailing, token, limiter):
     stats = Counter()
     connection = get_connection()
     try:
-        _send_batch(rows, mailing, compiled, _fields(mailing), connection, limiter, token, stats)
+        _send_batch(
+            rows,
+            mailing,
+            compiled,
+            _fields(mailing),
+            connection,
+            limiter,
+            token,
+            stats,
+            time.monotonic() if claimed_at is None else claimed_at,
+        )
     finally:
         connection.close()
     return stats
