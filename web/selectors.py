@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from crm.models import (
     Contact,
@@ -18,6 +19,11 @@ from engagement.selectors import engagement_snapshot_select, lapsed_queryset, re
 from network.models import ForumGrowth
 from network.selectors import broker_queryset, snapshot_select
 from outreach.models import Mailing, MailingStatus, OutboxMessage
+
+
+def forum_label(number: int | None, title: str) -> str:
+    """A short label for a chart axis: "#7", or the title cut to fit."""
+    return f"#{number}" if number else Truncator(title).chars(18)
 
 
 def headline_counts() -> dict[str, int]:
@@ -48,7 +54,7 @@ def sector_mix_chart(forums: list[Forum]) -> dict:
     """Chart.js data for stacked bars: one dataset per sector, one bar per forum."""
     mix = sector_mix([f.pk for f in forums])
     return {
-        "labels": [f"#{f.number}" if f.number else f.title[:18] for f in forums],
+        "labels": [forum_label(f.number, f.title) for f in forums],
         "datasets": [
             {
                 "label": str(label),

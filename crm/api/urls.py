@@ -1,4 +1,4 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .consent import ConsentViewSet
 from .contacts import ContactViewSet
@@ -8,7 +8,7 @@ from .organisations import AffiliationViewSet, OrganisationViewSet
 from .participation import ParticipationViewSet
 from .working_groups import MembershipViewSet, WorkingGroupViewSet
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("affiliations", AffiliationViewSet, basename="affiliation")

@@ -1,4 +1,4 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .views import (
     EmailHoldViewSet,
@@ -8,7 +8,7 @@ from .views import (
     MessageTemplateViewSet,
 )
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("templates", MessageTemplateViewSet, basename="template")
 router.register("mailings", MailingViewSet, basename="mailing")
 router.register("invitations", InvitationViewSet, basename="invitation")

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from crm.filters import ContactFilter
-from crm.models import Contact, Participation, WorkingGroupMembership
+from crm.models import ConsentPurpose, Contact, Participation, WorkingGroupMembership
 from crm.selectors.contacts import contact_queryset, contacts_attach_consent
 from crm.selectors.history import contact_history
 from crm.services.contacts import contact_create, contact_update
-from engagement.models import ContactEngagement
+from engagement.models import ContactEngagement, EngagementLevel
 from engagement.selectors import engagement_snapshot_select
 from network.models import ActorMetrics, NetworkTie
 from network.selectors import snapshot_select
@@ -71,6 +71,11 @@ def contact_list(request):
         return _csv(queryset)
     contacts = paginate(request, queryset)
     contacts_attach_consent(list(contacts.object_list))
+    purposes = dict(ConsentPurpose.choices)
+    for contact in contacts:
+        level = contact.engagement_level
+        contact.level_label = EngagementLevel(level).label if level else ""
+        contact.consent_labels = [purposes[p] for p, granted in contact.consent.items() if granted]
     return render(
         request,
         "web/contacts/list.html",

@@ -23,9 +23,7 @@ def dashboard(request):
             "sector_mix": selectors.sector_mix_chart(forums),
             "growth": growth,
             "growth_chart": {
-                "labels": [
-                    f"#{g.forum.number}" if g.forum.number else g.forum.title[:18] for g in growth
-                ],
+                "labels": [selectors.forum_label(g.forum.number, g.forum.title) for g in growth],
                 "first_timers": [g.first_timers for g in growth],
                 "new_cross_sector_ties": [g.new_cross_sector_ties for g in growth],
             },

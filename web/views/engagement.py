@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from engagement.selectors import (
 )
 from engagement.services import lapsed_list_save
 from web.access import changes, may, page
+from web.selectors import forum_label
 
 
 def _missed(params) -> int:
@@ -49,7 +51,7 @@ def engagement(request):
     heat = returning = None
     if programme is not None:
         table = cohort_table(programme=programme)
-        labels = [f"{title[:40]} ({date})" for _pk, title, date in table.forums]
+        labels = [f"{Truncator(title).chars(40)} ({date})" for _pk, title, date in table.forums]
         heat = [
             {
                 "label": labels[i],
@@ -60,7 +62,7 @@ def engagement(request):
         ]
         rows = forum_balance(programme=programme)
         returning = {
-            "labels": [f"#{r['number']}" if r["number"] else r["title"][:18] for r in rows],
+            "labels": [forum_label(r["number"], r["title"]) for r in rows],
             "rates": [round(r["returning_rate"] or 0, 3) for r in rows],
             "attendees": [r["attendees"] for r in rows],
         }

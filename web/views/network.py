@@ -1,10 +1,28 @@
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from crm.models import Sector
-from network.api.serializers import METRIC_FIELDS
 from network.models import ForumGrowth
 from network.selectors import broker_queryset, sector_matrix, snapshot_select
 from web.access import may, page
+
+METRIC_LABELS = {
+    "degree": _("Ties"),
+    "weighted_degree": _("Forums shared with others"),
+    "betweenness": _("Betweenness"),
+    "closeness": _("Closeness"),
+    "pagerank": _("PageRank"),
+    "constraint": _("Constraint (Burt)"),
+    "effective_size": _("Effective size"),
+    "cross_sector_ties": _("Cross-sector ties"),
+    "sectors_reached": _("Sectors reached"),
+    "ei_index": _("E-I index"),
+    "coordinator": _("Brokerage: coordinator"),
+    "gatekeeper": _("Brokerage: gatekeeper"),
+    "representative": _("Brokerage: representative"),
+    "consultant": _("Brokerage: consultant"),
+    "liaison": _("Brokerage: liaison"),
+}
 
 
 @page
@@ -21,6 +39,8 @@ def explorer(request):
         )
         brokers = list(broker_queryset(snapshot)[:15])
         matrix = sector_matrix(snapshot)
+        names = dict(Sector.choices)
+        matrix["labels"] = [names.get(label, label or "—") for label in matrix["labels"]]
         matrix["rows"] = list(zip(matrix["labels"], matrix["ties"], strict=True))
     return render(
         request,
@@ -34,7 +54,7 @@ def explorer(request):
                 {"id": g.forum_id, "label": str(g.forum), "rank": g.rank} for g in forums
             ],
             "matrix": matrix,
-            "metrics": METRIC_FIELDS,
+            "metrics": list(METRIC_LABELS.items()),
             "sectors": Sector.choices,
             "can_recompute": may(request.user, "network.add_networksnapshot"),
         },
