@@ -11,6 +11,7 @@ from crm.models import (
     Forum,
     Language,
     Organisation,
+    Participation,
     ParticipationStatus,
     Sector,
     WorkingGroup,
@@ -116,6 +117,15 @@ class ContactForm(forms.ModelForm):
 
 class AttendanceForm(forms.Form):
     status = forms.ChoiceField(choices=ParticipationStatus.choices)
+
+
+class BulkAttendanceForm(forms.Form):
+    participations = ModelMultipleChoiceField(queryset=Participation.objects.none())
+
+    def __init__(self, *args, forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this forum's participations: an id from another forum is refused.
+        self.fields["participations"].queryset = Participation.objects.filter(forum=forum)
 
 
 class InviteForm(forms.Form):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("forums/", forums.forum_list, name="forums"),
     path("forums/<int:pk>/", forums.forum_detail, name="forum"),
     path("forums/<int:pk>/check-in/", forums.forum_check_in, name="forum_check_in"),
+    path("forums/<int:pk>/check-in/all/", forums.forum_mark_all, name="forum_mark_all"),
     path("participations/<int:pk>/mark/", forums.participation_mark, name="participation_mark"),
     path("working-groups/", working_groups.working_group_list, name="working_groups"),
     path("working-groups/<int:pk>/", working_groups.working_group_detail, name="working_group"),

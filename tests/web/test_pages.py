@@ -344,3 +344,22 @@ def test_bad_input_is_a_clear_answer_never_a_500_and_changes_nothing(world, coor
     for url in (reverse("web:contacts") + "?page=abc&sort=nope&page_size=7",
                 reverse("web:mailings") + "?page=-1"):  # fmt: skip
         assert coordinator_client.get(url).status_code == 200
+
+
+def test_check_in_can_mark_everyone_shown_at_once_and_only_at_that_forum(
+    world, coordinator_client, viewer_client
+):
+    forum, other = world["forums"][0], world["forums"][1]
+    waiting = list(Participation.objects.filter(forum=forum).exclude(status="attended"))
+    elsewhere = Participation.objects.filter(forum=other).exclude(status="attended").first()
+    url = reverse("web:forum_mark_all", args=[forum.pk])
+    ids = [p.pk for p in waiting]
+    assert viewer_client.post(url, {"participations": ids}).status_code == 403
+    # An id from another forum spoils the form: nothing is marked.
+    response = coordinator_client.post(url, {"participations": [*ids, elsewhere.pk]})
+    assert response.status_code == 302
+    assert Participation.objects.filter(pk__in=ids, status="attended").count() == 0
+    coordinator_client.post(url, {"participations": ids})
+    assert Participation.objects.filter(pk__in=ids, status="attended").count() == len(ids)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status != "attended"

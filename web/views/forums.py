@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from crm.models import (
     Forum,
@@ -20,7 +22,7 @@ from network.models import ForumGrowth
 from network.selectors import snapshot_select
 from outreach.models import FollowUp
 from web.access import changes, may, page
-from web.forms import AttendanceForm
+from web.forms import AttendanceForm, BulkAttendanceForm
 from web.selectors import mailing_progress
 
 
@@ -147,6 +149,7 @@ def forum_check_in(request, pk: int):
             "rows": rows,
             "query": query,
             "more": more,
+            "waiting": [r for r in rows if r.status != ParticipationStatus.ATTENDED],
             "attended": sum(1 for r in rows if r.status == ParticipationStatus.ATTENDED),
             "can_check_in": may(request.user, "crm.change_participation"),
         },
@@ -174,3 +177,28 @@ def participation_mark(request, pk: int):
             request, "web/forums/_checkin_row.html", {"row": participation, "can_check_in": True}
         )
     return redirect("web:forum_check_in", pk=participation.forum_id)
+
+
+@require_POST
+@changes("crm.change_participation")
+def forum_mark_all(request, pk: int):
+    """Bulk check-in: mark the participations shown (ids posted) as attended, in one go."""
+    forum = get_object_or_404(Forum, pk=pk)
+    form = BulkAttendanceForm(request.POST, forum=forum)
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to mark."))
+        return redirect("web:forum_check_in", pk=pk)
+    marked = 0
+    try:
+        with transaction.atomic():
+            for participation in form.cleaned_data["participations"]:
+                if participation.status != ParticipationStatus.ATTENDED:
+                    participation_update(
+                        participation=participation, data={"status": ParticipationStatus.ATTENDED}
+                    )
+                    marked += 1
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("%(marked)d marked as attended.") % {"marked": marked})
+    return redirect("web:forum_check_in", pk=pk)
