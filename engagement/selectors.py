@@ -172,13 +172,9 @@ def represented_sector():
     return Coalesce(NullIf("organisation__sector", Value("")), NullIf("contact__sector", Value("")))
 
 
-def forum_balance(*, programme: Programme, as_of: datetime.date | None = None) -> list[dict]:
-    """Per forum: attendees by the sector they represented, returning attendees, and the
-    gaps to the programme's target mix. Two grouped queries for the whole programme."""
-    forums = Forum.objects.filter(programme=programme)
-    if as_of is not None:
-        forums = forums.filter(date__lte=as_of)
-    forum_rows = list(forums.order_by("date", "pk").values_list("pk", "number", "title", "date"))
+def attended_by_sector(forums) -> dict[int, dict[str, int]]:
+    """Attendees of each forum (a queryset or ids) by the sector they represented there
+    ("" when neither they nor their organisation has one), in one grouped query."""
     counts = (
         Participation.objects.filter(forum__in=forums, status=ParticipationStatus.ATTENDED)
         .annotate(represented=represented_sector())
@@ -189,6 +185,17 @@ def forum_balance(*, programme: Programme, as_of: datetime.date | None = None) -
     by_forum: dict[int, dict[str, int]] = {}
     for forum_id, sector, n in counts:
         by_forum.setdefault(forum_id, {})[sector or ""] = n
+    return by_forum
+
+
+def forum_balance(*, programme: Programme, as_of: datetime.date | None = None) -> list[dict]:
+    """Per forum: attendees by the sector they represented, returning attendees, and the
+    gaps to the programme's target mix. Two grouped queries for the whole programme."""
+    forums = Forum.objects.filter(programme=programme)
+    if as_of is not None:
+        forums = forums.filter(date__lte=as_of)
+    forum_rows = list(forums.order_by("date", "pk").values_list("pk", "number", "title", "date"))
+    by_forum = attended_by_sector(forums)
     returning = _returning_attendees(forums, [row[0] for row in forum_rows])
     targets = programme.sector_targets or {}
     result = []

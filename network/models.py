@@ -66,6 +66,28 @@ class NetworkSnapshot(models.Model):
         return f"Network snapshot #{self.pk} ({period}, {self.status})"
 
 
+# The metric columns of MetricsColumns, in order: what the COPY writes and the API shows.
+METRIC_COLUMNS = [
+    "degree",
+    "weighted_degree",
+    "betweenness",
+    "closeness",
+    "pagerank",
+    "community",
+    "constraint",
+    "effective_size",
+    "cross_sector_ties",
+    "sectors_reached",
+    "ei_index",
+    "coordinator",
+    "gatekeeper",
+    "representative",
+    "consultant",
+    "liaison",
+    "sector_ties",
+]
+
+
 class MetricsColumns(models.Model):
     """What contacts and organisations share: position, sector bridging, brokerage."""
 

@@ -18,6 +18,7 @@ from .analysis import AnalysisParameters, NetworkAnalysis, network_analyse
 from .graphs import GROUPS
 from .metrics import ROLES, NodeMetrics
 from .models import (
+    METRIC_COLUMNS,
     ActorMetrics,
     ForumGrowth,
     NetworkSnapshot,
@@ -205,23 +206,6 @@ def _metric_rows(metrics: NodeMetrics, index: int, known: bool) -> list:
         *roles,
         json.dumps(sector_ties),
     ]
-
-
-METRIC_COLUMNS = [
-    "degree",
-    "weighted_degree",
-    "betweenness",
-    "closeness",
-    "pagerank",
-    "community",
-    "constraint",
-    "effective_size",
-    "cross_sector_ties",
-    "sectors_reached",
-    "ei_index",
-    *ROLES,
-    "sector_ties",
-]
 
 
 ACTOR_COLUMNS = [

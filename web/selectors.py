@@ -1,7 +1,5 @@
 """Reads that only the pages need (the rest come from crm, network, engagement, outreach)."""
 
-import datetime
-
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -10,15 +8,14 @@ from crm.models import (
     Contact,
     Forum,
     Organisation,
-    Participation,
-    ParticipationStatus,
     Sector,
     WorkingGroup,
 )
-from engagement.selectors import engagement_snapshot_select, lapsed_queryset, represented_sector
+from engagement.selectors import attended_by_sector, engagement_snapshot_select, lapsed_queryset
 from network.models import ForumGrowth
 from network.selectors import broker_queryset, snapshot_select
-from outreach.models import Mailing, MailingStatus, OutboxMessage
+from outreach.models import Mailing, MailingStatus
+from outreach.selectors import outbox_counts
 
 
 def forum_label(number: int | None, title: str) -> str:
@@ -35,31 +32,18 @@ def headline_counts() -> dict[str, int]:
     }
 
 
-def sector_mix(forum_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Attendees of each forum by the sector they represented there (one grouped query)."""
-    rows = (
-        Participation.objects.filter(forum_id__in=forum_ids, status=ParticipationStatus.ATTENDED)
-        .annotate(represented=represented_sector())
-        .values("forum_id", "represented")
-        .annotate(people=Count("id"))
-        .order_by()
-    )
-    mix: dict[int, dict[str, int]] = {pk: {} for pk in forum_ids}
-    for row in rows:
-        mix[row["forum_id"]][row["represented"] or Sector.OTHER] = row["people"]
-    return mix
-
-
 def sector_mix_chart(forums: list[Forum]) -> dict:
     """Chart.js data for stacked bars: one dataset per sector, one bar per forum."""
-    mix = sector_mix([f.pk for f in forums])
+    mix = attended_by_sector([f.pk for f in forums])
+    for counts in mix.values():  # people of no known sector are drawn as "other"
+        counts[Sector.OTHER] = counts.get(Sector.OTHER, 0) + counts.pop("", 0)
     return {
         "labels": [forum_label(f.number, f.title) for f in forums],
         "datasets": [
             {
                 "label": str(label),
                 "sector": value,
-                "data": [mix[f.pk].get(value, 0) for f in forums],
+                "data": [mix.get(f.pk, {}).get(value, 0) for f in forums],
             }
             for value, label in Sector.choices
         ],
@@ -79,32 +63,18 @@ def top_brokers(limit: int = 8):
     return [] if snapshot is None else list(broker_queryset(snapshot)[:limit])
 
 
-def lapsed_regulars(*, missed: int, min_forums: int, limit: int | None = 10):
+def lapsed_regulars(*, missed: int, min_forums: int, limit: int = 10):
     snapshot = engagement_snapshot_select()
     if snapshot is None:
         return None, []
     rows = lapsed_queryset(snapshot, missed=missed, min_forums=min_forums)
-    return snapshot, list(rows[:limit] if limit else rows)
-
-
-def mailing_progress(mailings: list[Mailing]) -> dict[int, dict[str, int]]:
-    """Outbox rows by status for several mailings in one grouped query."""
-    counts: dict[int, dict[str, int]] = {m.pk: {} for m in mailings}
-    rows = (
-        OutboxMessage.objects.filter(mailing__in=mailings)
-        .values("mailing_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["mailing_id"]][row["status"]] = row["n"]
-    return counts
+    return snapshot, list(rows[:limit])
 
 
 def mailings_in_progress() -> list[Mailing]:
     active = [MailingStatus.SCHEDULED, MailingStatus.SENDING]
     mailings = list(Mailing.objects.filter(status__in=active).order_by("-created")[:10])
-    progress = mailing_progress(mailings)
+    progress = outbox_counts(m.pk for m in mailings)
     for mailing in mailings:
         mailing.counts = progress[mailing.pk]
         mailing.total = sum(mailing.counts.values())
@@ -125,7 +95,3 @@ def upcoming_forums(limit: int = 5) -> list[Forum]:
 
 def recent_forums(limit: int = 12) -> list[Forum]:
     return list(reversed(Forum.objects.order_by("-date", "-pk")[:limit]))
-
-
-def default_as_of() -> datetime.date:
-    return timezone.localdate()

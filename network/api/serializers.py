@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from network.models import (
+    METRIC_COLUMNS,
     ActorMetrics,
     ForumGrowth,
     NetworkSnapshot,
@@ -9,25 +10,7 @@ from network.models import (
     SectorSummary,
 )
 
-METRIC_FIELDS = [
-    "degree",
-    "weighted_degree",
-    "betweenness",
-    "closeness",
-    "pagerank",
-    "community",
-    "constraint",
-    "effective_size",
-    "cross_sector_ties",
-    "sectors_reached",
-    "ei_index",
-    "coordinator",
-    "gatekeeper",
-    "representative",
-    "consultant",
-    "liaison",
-    "sector_ties",
-]
+METRIC_FIELDS = METRIC_COLUMNS
 
 
 class NetworkSnapshotSerializer(serializers.ModelSerializer):

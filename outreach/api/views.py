@@ -1,5 +1,4 @@
 import django_filters as filters
-from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -21,6 +20,7 @@ from outreach.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from outreach.selectors import outbox_counts
 from outreach.services.invitations import invitations_send
 from outreach.services.mailings import (
     follow_up_set,
@@ -102,16 +102,7 @@ class MailingViewSet(
         return context
 
     def _with_counts(self, mailings):
-        rows = (
-            OutboxMessage.objects.filter(mailing__in=[m.pk for m in mailings])
-            .values_list("mailing_id", "status")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        counts = {m.pk: dict.fromkeys(OutboxStatus.values, 0) for m in mailings}
-        for mailing_id, state, n in rows:
-            counts[mailing_id][state] = n
-        self._counts = counts
+        self._counts = outbox_counts(m.pk for m in mailings)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

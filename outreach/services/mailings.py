@@ -92,13 +92,16 @@ def template_save(
     return template
 
 
-def language_for(template: MessageTemplate, preferred: str) -> str:
+def language_among(preferred: str, available: set[str]) -> str:
     """The contact's language if the template has it, else the first fallback it has."""
-    available = {t.language for t in template.translations.all()}
     for language in (preferred, *settings.OUTREACH_FALLBACK_LANGUAGES, *Language.values):
         if language in available:
             return language
     raise ValidationError(_("The template has no language versions."))
+
+
+def language_for(template: MessageTemplate, preferred: str) -> str:
+    return language_among(preferred, {t.language for t in template.translations.all()})
 
 
 def mailing_preview(*, mailing: Mailing, contact: Contact) -> tuple[str, Rendered]:
@@ -181,10 +184,9 @@ def mailing_start(*, mailing: Mailing) -> Mailing:
             )
         )
     available = {t.language for t in mailing.template.translations.all()}
-    fallbacks = [*settings.OUTREACH_FALLBACK_LANGUAGES, *Language.values]
     rows = []
     for recipient in recipients(audience=mailing.audience, purpose=mailing.purpose):
-        language = next(lang for lang in (recipient.language, *fallbacks) if lang in available)
+        language = language_among(recipient.language, available)
         rows.append(
             OutboxMessage(
                 mailing=mailing,

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,18 +54,6 @@ class TemporaryError(Exception):
 
 class PermanentError(Exception):
     """The server refused for good (5xx): do not retry this row."""
-
-
-def outbox_counts(mailing_id: int) -> dict[str, int]:
-    rows = (
-        OutboxMessage.objects.filter(mailing_id=mailing_id)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = dict.fromkeys(OutboxStatus.values, 0)
-    counts.update(dict(rows))
-    return counts
 
 
 def outbox_requeue_expired(*, mailing_id: int | None = None) -> int:

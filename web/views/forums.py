@@ -21,9 +21,9 @@ from engagement.selectors import balance, represented_sector
 from network.models import ForumGrowth
 from network.selectors import snapshot_select
 from outreach.models import FollowUp
+from outreach.selectors import outbox_counts
 from web.access import changes, may, page
 from web.forms import AttendanceForm, BulkAttendanceForm
-from web.selectors import mailing_progress
 
 
 @page
@@ -76,10 +76,9 @@ def forum_detail(request, pk: int):
         ForumGrowth.objects.filter(snapshot=snapshot, forum=forum).first() if snapshot else None
     )
     follow_up = FollowUp.objects.filter(forum=forum).select_related("mailing", "template").first()
-    progress = None
-    if follow_up and follow_up.mailing:
-        counts = mailing_progress([follow_up.mailing])[follow_up.mailing.pk]
-        progress = {"counts": counts, "total": sum(counts.values())}
+    follow_up_counts = None
+    if follow_up and follow_up.mailing_id:
+        follow_up_counts = outbox_counts([follow_up.mailing_id])[follow_up.mailing_id]
     statuses = {
         ParticipationStatus(status).label: n
         for status, n in Participation.objects.filter(forum=forum)
@@ -109,7 +108,7 @@ def forum_detail(request, pk: int):
             "gaps": gaps,
             "growth": growth,
             "follow_up": follow_up,
-            "progress": progress,
+            "follow_up_counts": follow_up_counts,
             "statuses": statuses,
             "can_check_in": may(request.user, "crm.change_participation"),
         },

@@ -1,6 +1,5 @@
 from collections import Counter
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +10,9 @@ from django.views.decorators.http import require_POST
 from crm.models import Contact, Language
 from outreach.audience import AudienceError, recipients
 from outreach.models import Mailing, OutboxMessage, SuppressionReason
+from outreach.selectors import outbox_counts
 from outreach.services.mailings import (
+    language_among,
     mailing_cancel,
     mailing_create,
     mailing_preview,
@@ -21,13 +22,12 @@ from outreach.services.mailings import (
 from web.access import changes, may, page
 from web.forms import MailingForm, ScheduleForm
 from web.paging import paginate, query_without
-from web.selectors import mailing_progress
 
 
 @page
 def mailing_list(request):
     mailings = paginate(request, Mailing.objects.select_related("template").order_by("-created"))
-    progress = mailing_progress(list(mailings.object_list))
+    progress = outbox_counts(m.pk for m in mailings.object_list)
     for mailing in mailings:
         mailing.counts = progress[mailing.pk]
     return render(
@@ -100,7 +100,7 @@ def mailing_detail(request, pk: int):
     context = {
         "section": "mailings",
         "mailing": mailing,
-        "counts": mailing_progress([mailing])[mailing.pk],
+        "counts": outbox_counts([mailing.pk])[mailing.pk],
         "can_send": may(request.user, "outreach.change_mailing"),
         "schedule_form": ScheduleForm(),
     }
@@ -135,13 +135,11 @@ def mailing_detail(request, pk: int):
 
 def _previews(mailing, everyone, languages) -> list:
     """One rendered example per language, each for a real recipient who will get it."""
-    fallbacks = [*settings.OUTREACH_FALLBACK_LANGUAGES, *Language.values]
     wanted = {}
     for recipient in everyone:
         if recipient.reason:
             continue  # not "as X would receive it" for someone who will not
-        used = next(lang for lang in (recipient.language, *fallbacks) if lang in languages)
-        wanted.setdefault(used, recipient)
+        wanted.setdefault(language_among(recipient.language, languages), recipient)
     contacts = Contact.objects.in_bulk([r.contact_id for r in wanted.values()])
     previews = []
     for language in sorted(wanted):
