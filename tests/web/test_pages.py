@@ -208,7 +208,7 @@ def test_composing_a_mailing_shows_recipients_and_exclusions_then_sends(
     assert smtp_sink.handler.distinct() == attended - 1
     page = coordinator_client.get(reverse("web:mailing", args=[mailing.pk])).content.decode()
     assert 'id="progress"' in page
-    assert "sent: " in page
+    assert "Sent: " in page  # the label, not the stored code
 
 
 def test_a_mailing_without_a_forum_is_refused_with_a_message(world, coordinator_client):

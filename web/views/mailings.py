@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from crm.models import Contact, Language
 from outreach.audience import AudienceError, recipients
-from outreach.models import Mailing, OutboxMessage, SuppressionReason
+from outreach.models import (
+    Mailing,
+    MailingStatus,
+    OutboxMessage,
+    OutboxStatus,
+    SuppressionReason,
+)
 from outreach.selectors import outbox_counts
 from outreach.services.mailings import (
     language_among,
@@ -101,6 +107,10 @@ def mailing_detail(request, pk: int):
         "section": "mailings",
         "mailing": mailing,
         "counts": outbox_counts([mailing.pk])[mailing.pk],
+        "status_labels": {
+            "outbox": {code: str(label) for code, label in OutboxStatus.choices},
+            "mailing": {code: str(label) for code, label in MailingStatus.choices},
+        },
         "can_send": may(request.user, "outreach.change_mailing"),
         "schedule_form": ScheduleForm(),
     }
