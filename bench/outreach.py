@@ -6,9 +6,12 @@ Side by side in one run, on one machine, into the same aiosmtpd sink:
   - the product: a mailing of 10,000 consenting attendees sent by real Celery worker
     processes on the Redis broker, with everything a send does (row claims under lock,
     consent and hold re-checked at send time, rendering in the contact's language, signed
-    unsubscribe links, one commit per message): one and two workers of one process each
-    ("solo" pool), then one and two workers as `make worker` starts them (prefork, two
-    processes each). One send task per process.
+    unsubscribe links, one commit per message, which a process's sender threads take in
+    turns): one and two workers of one process each ("solo" pool), then one and two
+    workers as `make worker` starts them (prefork, two processes each). One send task per
+    process; each task runs OUTREACH_SENDERS sender threads (2 by default).
+
+The bare loop runs first and again at the end; ratios are taken against the faster run.
 
 Each product run starts its workers first and times from dispatch until the mailing is
 done; the sink checks that every recipient got exactly one distinct message.
@@ -96,14 +99,13 @@ def main():
 
     django.setup()
     from django.conf import settings
-    from django.core.mail import get_connection
     from django.test.utils import override_settings
 
     from crm.models import Consent, Contact, Forum, Participation
+    from outreach.messages import mailing_fields, message_build
     from outreach.models import Mailing, OutboxMessage
     from outreach.rendering import compile_translation
     from outreach.services.mailings import mailing_create, mailing_start, template_save
-    from outreach.services.sending import _fields, message_build
     from tests.smtp_server import SMTPSink
 
     size = args.recipients
@@ -182,31 +184,36 @@ def main():
         compiled = {
             t.language: compile_translation(t) for t in baseline.template.translations.all()
         }
-        shared = _fields(baseline)
-        django_connection = get_connection()
-        messages = [
-            message_build(row, baseline, compiled, shared, django_connection).message()
-            for row in rows
-        ]
+        shared = mailing_fields(baseline)
+        messages = [message_build(row, baseline, compiled, shared).message() for row in rows]
         payloads = [(m["To"], m.as_bytes(linesep="\r\n")) for m in messages]
-        before = sink.handler.deliveries
-        started = time.perf_counter()
-        with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
-            for recipient, payload in payloads:
-                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [recipient], payload)
-        bare = time.perf_counter() - started
-        assert sink.handler.deliveries - before == size, "the sink missed messages"
-        results["bare smtplib loop"] = (bare, size)
+
+        def bare_loop() -> float:
+            before = sink.handler.deliveries
+            started = time.perf_counter()
+            with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+                for recipient, payload in payloads:
+                    smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [recipient], payload)
+            elapsed = time.perf_counter() - started
+            assert sink.handler.deliveries - before == size, "the sink missed messages"
+            return elapsed
+
+        # Run first and again last: the machine is shared, and the faster of the two is
+        # the limit every ratio is taken against.
+        results["bare smtplib loop, first"] = (bare_loop(), size)
         Mailing.objects.filter(pk=baseline.pk).update(status="cancelled")
 
-        for workers_count, processes, label in (
-            (1, 1, "1 worker, 1 process"),
-            (2, 1, "2 workers, 1 process each"),
-            (1, 2, "1 worker (make worker: 2 processes)"),
-            (2, 2, "2 workers, 2 processes each"),
+        senders = str(settings.OUTREACH_SENDERS)
+        for workers_count, processes, threads, label in (
+            (1, 1, "1", "1 worker, 1 process, 1 sender thread"),
+            (1, 1, senders, "1 worker, 1 process"),
+            (2, 1, senders, "2 workers, 1 process each"),
+            (1, 2, senders, "1 worker (make worker: 2 processes)"),
+            (2, 2, senders, "2 workers, 2 processes each"),
         ):
             queue = f"bench-{uuid.uuid4().hex[:8]}"
-            workers = start_workers(workers_count, broker, worker_env, queue, processes)
+            env = {**worker_env, "OUTREACH_SENDERS": threads}
+            workers = start_workers(workers_count, broker, env, queue, processes)
             try:
                 mailing = new_mailing(label)
                 distinct_before = sink.handler.distinct()
@@ -225,13 +232,19 @@ def main():
             distinct = sink.handler.distinct() - distinct_before
             assert sent == size == distinct, f"sent {sent}, distinct at the sink {distinct}"
             results[label] = (elapsed, sent)
+        results["bare smtplib loop, again"] = (bare_loop(), size)
 
     print(f"\n{size:,} recipients into an aiosmtpd sink on loopback ({os.cpu_count()} cores)")
-    print(f"{'sender':<38}{'seconds':>10}{'msg/s':>10}{'vs bare':>10}")
-    bare_rate = size / results["bare smtplib loop"][0]
+    print(
+        f"Each worker process runs {settings.OUTREACH_SENDERS} sender threads (OUTREACH_SENDERS)"
+        " where the line does not say otherwise."
+    )
+    print(f"{'sender':<40}{'seconds':>10}{'msg/s':>10}{'vs bare':>10}")
+    bare_rate = size / min(seconds for label, (seconds, _n) in results.items() if "bare" in label)
     for label, (seconds, count) in results.items():
         rate = count / seconds
-        print(f"{label:<38}{seconds:>10.1f}{rate:>10.0f}{rate / bare_rate:>10.0%}")
+        print(f"{label:<40}{seconds:>10.1f}{rate:>10.0f}{rate / bare_rate:>10.0%}")
+    print("vs bare: against the faster of the two bare loops.")
     print("Every Celery message reached the sink exactly once (distinct Message-IDs = recipients).")
 
 

@@ -7,6 +7,7 @@ app works with no broker; `make worker` runs a real worker against Redis.
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -14,3 +15,13 @@ app = Celery(
     "civicnet", include=["tasks.diagnostics", "tasks.network", "tasks.engagement", "tasks.outreach"]
 )
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@worker_init.connect
+def _load_url_patterns(**_kwargs):
+    """Load the URL configuration before the first task, not during it: every e-mail's
+    links are reversed from it, and importing it (with the API's modules) takes a while.
+    A prefork pool's processes start from this loaded state."""
+    from django.urls import reverse
+
+    reverse("unsubscribe", args=["-"])

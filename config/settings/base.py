@@ -264,6 +264,8 @@ OUTREACH_BATCH = env.int("OUTREACH_BATCH", default=20)
 # whenever this many seconds have passed (a slow server or a rate limit).
 OUTREACH_RECHECK_SECONDS = env.float("OUTREACH_RECHECK_SECONDS", default=1.0)
 OUTREACH_WORKERS_PER_MAILING = env.int("OUTREACH_WORKERS_PER_MAILING", default=2)
+# Sender threads per send task: one builds a message while another waits on the network.
+OUTREACH_SENDERS = env.int("OUTREACH_SENDERS", default=2)
 OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", default=8)
 OUTREACH_RETRY_BASE_SECONDS = env.float("OUTREACH_RETRY_BASE_SECONDS", default=30)
 # Messages per minute across all workers; 0 for no limit.

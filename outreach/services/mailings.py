@@ -15,6 +15,7 @@ from crm.models import Contact, Forum, Language
 from crm.services.common import model_create, model_update
 
 from ..audience import AudienceError, recipients
+from ..messages import mailing_fields, message_build
 from ..models import (
     FollowUp,
     Invitation,
@@ -27,7 +28,6 @@ from ..models import (
     TemplateTranslation,
 )
 from ..rendering import Rendered, compile_translation, render, template_check
-from .sending import _fields
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +106,6 @@ def language_for(template: MessageTemplate, preferred: str) -> str:
 
 def mailing_preview(*, mailing: Mailing, contact: Contact) -> tuple[str, Rendered]:
     """What this contact would receive, rendered with real fields (links included)."""
-    from .sending import message_build
-
     language = language_for(mailing.template, contact.language)
     translation = mailing.template.translations.get(language=language)
     row = OutboxMessage(
@@ -117,8 +115,7 @@ def mailing_preview(*, mailing: Mailing, contact: Contact) -> tuple[str, Rendere
         row,
         mailing,
         {language: compile_translation(translation)},
-        _fields(mailing),
-        connection=None,
+        mailing_fields(mailing),
     )
     html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
     return language, Rendered(subject=message.subject, body_text=message.body, body_html=html)

@@ -2,7 +2,6 @@
 
 import email.utils
 import time
-from collections import Counter
 
 import pytest
 from django.db import transaction
@@ -107,6 +106,10 @@ def test_temporary_refusals_are_retried_with_backoff_and_delivered_once(
     result = outbox_work(mailing_id=mailing.pk)
     assert result.get("retried") == 3
     assert "retry_in" in result
+    # A 421 ends the SMTP session: the next message opens a new one and gets its own 421.
+    retried = OutboxMessage.objects.filter(mailing=mailing, status="queued")
+    first_errors = list(retried.values_list("last_error", flat=True))
+    assert all(error.startswith("421") for error in first_errors), first_errors
     deadline = time.monotonic() + 20
     while Mailing.objects.get(pk=mailing.pk).status != "done" and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -279,29 +282,17 @@ def test_a_worker_that_outlived_its_lease_sends_nothing_another_worker_took(
 
 
 def send_batch_rows(rows, mailing, token, limiter, claimed_at=None):
-    from django.core.mail import get_connection
-
+    from outreach.messages import mailing_fields
     from outreach.rendering import compile_translation
-    from outreach.services.sending import _fields, _send_batch
+    from outreach.services.sending import Sender
 
     compiled = {t.language: compile_translation(t) for t in mailing.template.translations.all()}
-    stats = Counter()
-    connection = get_connection()
+    sender = Sender(mailing, compiled, mailing_fields(mailing), limiter, token=token)
     try:
-        _send_batch(
-            rows,
-            mailing,
-            compiled,
-            _fields(mailing),
-            connection,
-            limiter,
-            token,
-            stats,
-            time.monotonic() if claimed_at is None else claimed_at,
-        )
+        sender.batch(rows, time.monotonic() if claimed_at is None else claimed_at)
     finally:
-        connection.close()
-    return stats
+        sender.close()
+    return sender.stats
 
 
 def test_an_opt_out_or_a_cancel_during_a_slow_batch_is_seen_before_the_next_message(
@@ -390,3 +381,66 @@ def test_the_sweep_leaves_rows_waiting_for_their_backoff_alone(
     OutboxMessage.objects.filter(mailing=mailing, status="queued").update(not_before=later)
     assert outreach_sweep_task.apply().get()["kicked"] == []
     assert smtp_sink.handler.deliveries == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
+    smtp_sink, settings, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    from crm.models import Consent, Contact, Forum, Participation
+    from outreach.services import sending
+    from outreach.services.mailings import template_save
+    from tests.conftest import service_unavailable
+
+    if connection.vendor != "postgresql":
+        service_unavailable("sender threads need PostgreSQL (on SQLite one sender runs)")
+    settings.OUTREACH_SENDERS, settings.OUTREACH_BATCH = 3, 4
+    settings.OUTREACH_WORKERS_PER_MAILING = 0  # this test runs the send itself
+    forum = Forum.objects.create(title="Plenary", date="2019-04-30")
+    people = Contact.objects.bulk_create(
+        Contact(given_name=f"P{i}", email=f"p{i}@example.org", search_key=f"p{i}")
+        for i in range(60)
+    )
+    Participation.objects.bulk_create(
+        Participation(contact=c, forum=forum, status="attended") for c in people
+    )
+    Consent.objects.bulk_create(
+        Consent(contact=c, purpose="forum_updates", granted=True, source="form") for c in people
+    )
+    template = template_save(
+        name="Thanks",
+        purpose="forum_updates",
+        translations=[{"language": "ru", "subject": "Спасибо", "body_text": "{{ forum.title }}"}],
+    )
+    mailing = mailing_start(
+        mailing=mailing_create(
+            name="Thanks",
+            purpose="forum_updates",
+            template=template,
+            audience={"forum": forum.pk, "status": ["attended"]},
+        )
+    )
+    seen = []  # (thread, acceptance lock held) at each acceptance and each record
+    content_end, record_sent = sending.content_end, sending.Sender.record_sent
+
+    def watched_end(smtp):
+        seen.append((threading.get_ident(), sending._ACCEPTANCE.locked()))
+        return content_end(smtp)
+
+    def watched_record(self, row):
+        seen.append((threading.get_ident(), sending._ACCEPTANCE.locked()))
+        return record_sent(self, row)
+
+    monkeypatch.setattr(sending, "content_end", watched_end)
+    monkeypatch.setattr(sending.Sender, "record_sent", watched_record)
+    result = outbox_work(mailing_id=mailing.pk)
+    assert result["sent"] == 60
+    assert result["done"]
+    assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 60
+    assert len(seen) == 120
+    assert all(locked for _thread, locked in seen)
+    assert len({thread for thread, _locked in seen}) > 1  # the work was shared

@@ -1,0 +1,73 @@
+"""An outbox row as an e-mail: its fields, its signed links and its headers."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from .models import Mailing, OutboxMessage
+from .rendering import render
+from .tokens import invitation_token, unsubscribe_token
+
+
+def _public(path: str) -> str:
+    return settings.OUTREACH_PUBLIC_URL.rstrip("/") + path
+
+
+def mailing_fields(mailing: Mailing) -> dict:
+    """The fields every message of a mailing shares: its forum or working group."""
+    context: dict = {}
+    if mailing.forum_id:
+        forum = mailing.forum
+        context["forum"] = {
+            "title": forum.title,
+            "number": forum.number,
+            "date": forum.date,
+            "venue": forum.venue,
+            "city": forum.city,
+        }
+    if mailing.working_group_id:
+        group = mailing.working_group
+        context["working_group"] = {"title": group.title, "theme": group.theme}
+    return context
+
+
+def message_build(row: OutboxMessage, mailing: Mailing, compiled: dict, shared: dict):
+    """The e-mail for one outbox row: its template in the recipient's language, its own
+    Message-ID, and RFC 8058 one-click unsubscribe headers with a signed token."""
+    contact = row.contact
+    token = unsubscribe_token(contact_id=contact.pk, purpose=mailing.purpose, message_id=row.pk)
+    unsubscribe_url = _public(reverse("unsubscribe", args=[token]))
+    context = {
+        **shared,
+        "contact": {
+            "given_name": contact.given_name,
+            "family_name": contact.family_name,
+            "full_name": contact.full_name,
+            "email": row.email,
+        },
+        "unsubscribe_url": unsubscribe_url,
+    }
+    if row.invitation_id:
+        for answer in ("accept", "decline"):
+            answer_token = invitation_token(invitation_id=row.invitation_id, answer=answer)
+            context[f"{answer}_url"] = _public(reverse("invitation-answer", args=[answer_token]))
+    rendered = render(compiled[row.language], context)
+    mailto = (
+        f"mailto:{settings.OUTREACH_UNSUBSCRIBE_MAILBOX}?subject={quote('unsubscribe ' + token)}"
+    )
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.email],
+        headers={
+            "Message-ID": row.message_id,
+            "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    if rendered.body_html:
+        message.attach_alternative(rendered.body_html, "text/html")
+    return message
