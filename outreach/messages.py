@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
 
 from .models import Mailing, OutboxMessage
 from .rendering import render
@@ -53,7 +54,9 @@ def message_build(row: OutboxMessage, mailing: Mailing, compiled: dict, shared: 
         for answer in ("accept", "decline"):
             answer_token = invitation_token(invitation_id=row.invitation_id, answer=answer)
             context[f"{answer}_url"] = _public(reverse("invitation-answer", args=[answer_token]))
-    rendered = render(compiled[row.language], context)
+    # Dates and numbers as the recipient reads them, whichever thread or request renders.
+    with translation.override(row.language):
+        rendered = render(compiled[row.language], context)
     mailto = (
         f"mailto:{settings.OUTREACH_UNSUBSCRIBE_MAILBOX}?subject={quote('unsubscribe ' + token)}"
     )

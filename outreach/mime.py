@@ -34,6 +34,11 @@ _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'
 # RFC 2047 allows 75 characters an encoded word; 42 bytes (56 in base64) keep the first
 # one, after "Subject: ", within 78 columns.
 ENCODED_WORD_BYTES = 42
+# Headers this module writes itself: a message that brings its own goes to Django.
+WRITTEN_HERE = {
+    "from", "to", "cc", "bcc", "reply-to", "date", "subject",
+    "mime-version", "content-type", "content-transfer-encoding",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Serialised:
     sender: str  # envelope MAIL FROM: a bare address
     recipients: list[str]  # envelope RCPT TO: bare addresses
     data: bytes  # what follows DATA
+    eight_bit: bool = False  # the content has bytes beyond ASCII (RFC 6152 BODY=8BITMIME)
 
 
 @lru_cache(maxsize=8)
@@ -50,7 +56,7 @@ def _sender(value: str) -> tuple[str, str]:
     return header, parseaddr(header)[1]
 
 
-def _ascii(value: str) -> bool:
+def _single_line_ascii(value: str) -> bool:
     return value.isascii() and "\r" not in value and "\n" not in value
 
 
@@ -58,8 +64,9 @@ def _fold(name: str, value: str) -> str | None:
     """``Name: value`` folded at spaces to about 78 columns; None if a word is too long."""
     lines, line = [], f"{name}:"
     for word in value.split(" "):
-        # Never right after the name: a reader would keep the space that starts the value.
-        if len(line) + 1 + len(word) > FOLD_AT and line != f"{name}:":
+        # Never right after the name (a reader would keep the space that starts the value)
+        # nor before an empty word (a continuation line of spaces only is not allowed).
+        if len(line) + 1 + len(word) > FOLD_AT and line != f"{name}:" and word:
             lines.append(line)
             line = ""
         line = f"{line} {word}"
@@ -70,7 +77,7 @@ def _fold(name: str, value: str) -> str | None:
 
 
 def _subject(subject: str) -> str | None:
-    if _ascii(subject):
+    if _single_line_ascii(subject):
         return _fold("Subject", subject)
     if "\r" in subject or "\n" in subject:
         return None
@@ -118,10 +125,12 @@ def message_serialise(message: EmailMessage) -> Serialised | None:
         or message.content_subtype != "plain"
         or len(alternatives) > 1
         or any(mimetype != "text/html" for _content, mimetype in alternatives)
-        or {name.lower() for name in message.extra_headers} & {"from", "to", "date", "subject"}
+        or {name.lower() for name in message.extra_headers} & WRITTEN_HERE
         or "message-id" not in {name.lower() for name in message.extra_headers}
         or not _PLAIN_ADDRESS.fullmatch(message.to[0])
-        or not all(_ascii(f"{name}{value}") for name, value in message.extra_headers.items())
+        or not all(
+            _single_line_ascii(f"{name}{value}") for name, value in message.extra_headers.items()
+        )
     ):
         return None
     subject = _subject(message.subject)
@@ -171,4 +180,6 @@ def message_serialise(message: EmailMessage) -> Serialised | None:
         ]
         body = plain[1] + CRLF
     data = (CRLF.join(head) + CRLF + CRLF + body).encode()
-    return Serialised(sender=sender, recipients=[recipient], data=data)
+    return Serialised(
+        sender=sender, recipients=[recipient], data=data, eight_bit=not data.isascii()
+    )

@@ -1,9 +1,14 @@
 """A real SMTP server on loopback (aiosmtpd) that counts what it receives.
 
 Tests and the benchmark point EMAIL_URL at it. It can refuse: ``temporary_until`` answers
-421 to every message until that time, ``refuse`` answers 550 for those addresses.
+421 to every message until that time, ``refuse`` answers 550 for those addresses at RCPT,
+``reject_content`` 554 for them after the content. ``reply_delay`` holds each reply to the
+content that long after the message was counted (the window in which a sender has been
+delivered to but does not know it yet); ``drop_after_content`` counts the message and then
+closes the connection without a reply.
 """
 
+import asyncio
 import email
 import logging
 import socket
@@ -33,6 +38,10 @@ class CountingHandler:
         self.temporary_answers = 0
         self.keep_messages = True
         self.sessions = 0  # EHLO greetings: one per SMTP connection
+        self.reject_content: set[str] = set()
+        self.reply_delay = 0.0
+        self.drop_after_content = False
+        self.mail_options: list[list[str]] = []
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -51,6 +60,8 @@ class CountingHandler:
             with self.lock:
                 self.temporary_answers += 1
             return "421 4.3.2 Try again later"
+        if {address.lower() for address in envelope.rcpt_tos} & self.reject_content:
+            return "554 5.7.1 Message refused"
         message = email.message_from_bytes(envelope.content)
         with self.lock:
             self.deliveries += 1
@@ -59,6 +70,11 @@ class CountingHandler:
                 self.recipients[address.lower()] += 1
             if self.keep_messages:
                 self.messages.append(message)
+            self.mail_options.append(list(envelope.mail_options))
+        if self.drop_after_content:
+            server.transport.close()
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 Message accepted"
 
     def distinct(self) -> int:

@@ -157,6 +157,9 @@ FORUM_DOCUMENT_MAX_BYTES = env.int("FORUM_DOCUMENT_MAX_BYTES", default=20 * 1024
 # --- E-mail --------------------------------------------------------------------------------
 # django-environ's EMAIL_URL form, e.g. smtp://user:pass@127.0.0.1:1025 or consolemail://
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds to wait for each SMTP reply. Django's default is to wait forever; a sender must
+# hear back well within half of OUTREACH_LEASE_SECONDS (see outreach.services.sending).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Civicnet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -48,13 +48,22 @@ from ..models import (
     SuppressionReason,
 )
 from ..rendering import compile_translation
-from ..smtp import content_end, content_send, envelope_send
+from ..smtp import content_abandon, content_end, content_send, envelope_send
 
 logger = logging.getLogger(__name__)
 
 
 class TemporaryError(Exception):
     """The server said "not now" (4xx) or the connection broke: try again later."""
+
+
+class SendingHalted(Exception):
+    """A sender of this task sent a message it could not record: the others stop before
+    their next message is accepted, so the process holds at most that one unrecorded."""
+
+
+class LostClaim(Exception):
+    """The row's lease ran out while its sender waited: another worker may hold it now."""
 
 
 class PermanentError(Exception):
@@ -223,26 +232,39 @@ def outbox_work(*, mailing_id: int) -> dict:
     compiled = {t.language: compile_translation(t) for t in mailing.template.translations.all()}
     shared = mailing_fields(mailing)
     limiter = RateLimiter()
-    senders = [Sender(mailing, compiled, shared, limiter) for _ in range(_senders())]
+    halt = threading.Event()
+    senders = [Sender(mailing, compiled, shared, limiter, halt=halt) for _ in range(_senders())]
     stats: Counter = Counter()
     if len(senders) == 1:
         stats.update(senders[0].run())
     else:
+        errors = []
         with ThreadPoolExecutor(len(senders), thread_name_prefix="outbox-sender") as pool:
             for result in [pool.submit(sender.run_in_thread) for sender in senders]:
-                stats.update(result.result())
+                try:
+                    stats.update(result.result())
+                except SendingHalted:
+                    pass  # stopped because of another sender's error, raised below
+                except Exception as error:
+                    errors.append(error)
+        if errors:
+            raise errors[0]
     return {**stats, **mailing_finish_if_done(mailing_id)}
 
 
 class Sender:
     """One sender: a claim token, an SMTP session, and the rows it claims in turn."""
 
-    def __init__(self, mailing, compiled: dict, shared: dict, limiter, token: str = ""):
+    def __init__(self, mailing, compiled: dict, shared: dict, limiter, token="", halt=None):
         self.mailing, self.compiled, self.shared, self.limiter = mailing, compiled, shared, limiter
         self.token = token or uuid.uuid4().hex
+        self.halt = halt or threading.Event()  # shared by the senders of one task
         self.stats: Counter = Counter()
-        self.connection = get_connection(fail_silently=False)
+        self.mail_backend = get_connection(fail_silently=False)
+        # Django's SMTP backend exactly: a subclass may sign or log in its own _send.
+        self.fast = type(self.mail_backend) is SMTPBackend
         self.cursor = None  # for the statement that records a message as sent
+        self.claimed_at = 0.0  # time.monotonic() of the current batch's claim or renewal
 
     def run(self) -> Counter:
         """Claim a batch and send it, until nothing is left to claim now."""
@@ -268,7 +290,7 @@ class Sender:
             db_connection.close()  # this thread's own connection: nothing else closes it
 
     def close(self) -> None:
-        self.connection.close()
+        self.mail_backend.close()
         if self.cursor is not None:
             self.cursor.close()
             self.cursor = None
@@ -276,17 +298,18 @@ class Sender:
     def batch(self, rows, claimed_at: float) -> None:
         """Send the rows this sender claimed at ``claimed_at`` (time.monotonic())."""
         purpose, token, stats = self.mailing.purpose, self.token, self.stats
+        self.claimed_at = claimed_at
         excluded = _send_time_exclusions(rows, purpose)
         checked = time.monotonic()
         mine = {row.pk for row in rows}
         for position, row in enumerate(rows):
             self.limiter.wait()
-            if time.monotonic() - claimed_at > settings.OUTREACH_LEASE_SECONDS / 2:
+            if self.lease_half_gone():
                 # Half the lease gone (a slow server, a rate limit): renew it, or learn
                 # which rows were handed to another worker meanwhile. Until then they are
                 # surely ours: nobody hands a row back before its lease ends.
                 mine = _renew([r.pk for r in rows[position:]], token)
-                claimed_at = time.monotonic()
+                self.claimed_at = time.monotonic()
             if time.monotonic() - checked > settings.OUTREACH_RECHECK_SECONDS:
                 # A slow batch (rate limit, slow server): look at opt-outs, holds and a
                 # cancel again, so none is older than a second or so when a message goes.
@@ -314,9 +337,7 @@ class Sender:
             row.email = row.contact.email
             try:
                 message = message_build(row, self.mailing, self.compiled, self.shared)
-                serialised = (
-                    message_serialise(message) if isinstance(self.connection, SMTPBackend) else None
-                )
+                serialised = message_serialise(message) if self.fast else None
             except Exception as error:  # one bad row must not stall the mailing
                 logger.exception("could not build outbox row %s", row.pk)
                 _mark(
@@ -332,51 +353,90 @@ class Sender:
                 continue
             try:
                 self.deliver(row, message, serialised)
-            except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            except LostClaim:
+                stats["lost_claim"] += 1
+                continue
+            except OSError as error:  # smtplib's exceptions, timeouts, resets
                 self.failed(row, error)
+                continue
+            except ValueError as error:  # an address Django's backend cannot write
+                _mark(row.pk, token, status=OutboxStatus.FAILED, last_error=f"{error}"[:900])
+                stats["failed"] += 1
                 continue
             stats["sent"] += 1
 
+    def lease_half_gone(self) -> bool:
+        return time.monotonic() - self.claimed_at > settings.OUTREACH_LEASE_SECONDS / 2
+
     def deliver(self, row, message, serialised) -> None:
         """Send one message and record it as sent."""
-        connection = self.connection
+        backend = self.mail_backend
         # Opened here, not by send_messages: it would close a connection it opened itself
         # after every message, one SMTP session per e-mail.
-        connection.open()
-        if serialised is None:  # not the SMTP backend, or a message of an unusual shape
+        backend.open()
+        if serialised is None:  # another backend, or a message of an unusual shape
             with _ACCEPTANCE:
-                connection.send_messages([message])
+                self.before_acceptance(row)
+                backend.send_messages([message])
                 self.record_sent(row)
             return
-        smtp = connection.connection
-        envelope_send(smtp, serialised.sender, serialised.recipients, len(serialised.data))
+        smtp = backend.connection
+        envelope_send(smtp, serialised)
         content_send(smtp, serialised.data)
         with _ACCEPTANCE:
+            try:
+                self.before_acceptance(row)
+            except (SendingHalted, LostClaim):
+                content_abandon(smtp)
+                backend.close()
+                raise
             content_end(smtp)
             self.record_sent(row)
+
+    def before_acceptance(self, row) -> None:
+        """Last checks, holding the turn: the task may send no more, or the wait for the
+        turn may have outlasted half the row's lease."""
+        if self.halt.is_set():
+            raise SendingHalted
+        if self.lease_half_gone() and row.pk not in _renew([row.pk], self.token):
+            raise LostClaim
+        # Renewed (or not yet half gone): more than half a lease is left, and the server's
+        # reply is due within EMAIL_TIMEOUT, which is shorter.
 
     def record_sent(self, row) -> None:
         """``_mark(status=SENT, ...)`` as one plain statement on a cursor kept open: it
         runs once per message, and the ORM's update cost 0.5 ms of Python each time, a
         quarter of a whole send (bench/outreach.py)."""
-        if self.cursor is None:
-            self.cursor = db_connection.cursor()
-        self.cursor.execute(
-            _sent_statement(),
-            [
-                OutboxStatus.SENT.value,
-                timezone.now(),
-                row.email,
-                row.pk,
-                OutboxStatus.SENDING.value,
-                self.token,
-            ],
-        )
+        try:
+            if self.cursor is None:
+                self.cursor = db_connection.cursor()
+            self.cursor.execute(
+                _sent_statement(),
+                [
+                    OutboxStatus.SENT.value,
+                    db_connection.ops.adapt_datetimefield_value(timezone.now()),
+                    row.email,
+                    row.pk,
+                    OutboxStatus.SENDING.value,
+                    self.token,
+                ],
+            )
+        except Exception:
+            # Sent and not recorded: it will go again when its lease ends. No other
+            # sender of this task may have a message accepted after this one.
+            self.halt.set()
+            raise
+        if self.cursor.rowcount != 1:
+            logger.error("outbox row %s was sent after its claim was lost", row.pk)
 
     def failed(self, row, error) -> None:
         problem = _classify(error)
-        if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
-            self.connection.close()  # reopened on the next send
+        smtp = self.mail_backend.connection
+        answered = isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+        if not answered or smtp is None or smtp.sock is None:
+            # The session is gone or in an unknown state: the next message opens a new one.
+            # After a plain refusal (a 550 for one address) it is ready for the next.
+            self.mail_backend.close()
         if isinstance(problem, PermanentError):
             _mark(row.pk, self.token, status=OutboxStatus.FAILED, last_error=str(problem))
             bounce_record(row.email)

@@ -80,7 +80,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_duplicates_at_most_one(
 ):
     forum, _ = audience_of(1000)
     mailing = frozen_mailing(forum, settings)
-    # Three sender threads in the killed process: they take turns for each acceptance.
+    # Three sender threads in the killed process: they take turns for each acceptance. The
+    # sink holds each reply 10 ms after counting the message, so that a kill usually lands
+    # while a sender waits for it; threads not taking turns would leave one such each.
+    sink.handler.reply_delay = 0.01
     first = start_worker(**worker_env(shared_database, sink, OUTREACH_SENDERS=3))
     dispatch(celery_client, first, "outreach.outbox_work", mailing.pk)
     assert wait_for(lambda: sink.handler.deliveries >= 250, timeout=120)

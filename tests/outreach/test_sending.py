@@ -132,6 +132,7 @@ def test_a_permanent_refusal_fails_that_row_once_and_repeated_bounces_hold_the_a
         assert (ivan.status, ivan.attempts) == ("failed", 1)
         assert ivan.last_error.startswith("550")
     assert EmailHold.objects.get(email="ivan@example.org").held
+    assert smtp_sink.handler.sessions == 2  # one per run: a 550 does not end the session
     third = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
     assert OutboxMessage.objects.get(mailing=third, email="ivan@example.org").reason == "on_hold"
 
@@ -383,27 +384,15 @@ def test_the_sweep_leaves_rows_waiting_for_their_backoff_alone(
     assert smtp_sink.handler.deliveries == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
-    smtp_sink, settings, monkeypatch
-):
-    import threading
-
-    from django.db import connection
-
+def big_mailing(size: int):
+    """``size`` consenting attendees, frozen into a mailing nobody is sending yet."""
     from crm.models import Consent, Contact, Forum, Participation
-    from outreach.services import sending
     from outreach.services.mailings import template_save
-    from tests.conftest import service_unavailable
 
-    if connection.vendor != "postgresql":
-        service_unavailable("sender threads need PostgreSQL (on SQLite one sender runs)")
-    settings.OUTREACH_SENDERS, settings.OUTREACH_BATCH = 3, 4
-    settings.OUTREACH_WORKERS_PER_MAILING = 0  # this test runs the send itself
     forum = Forum.objects.create(title="Plenary", date="2019-04-30")
     people = Contact.objects.bulk_create(
         Contact(given_name=f"P{i}", email=f"p{i}@example.org", search_key=f"p{i}")
-        for i in range(60)
+        for i in range(size)
     )
     Participation.objects.bulk_create(
         Participation(contact=c, forum=forum, status="attended") for c in people
@@ -416,7 +405,7 @@ def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
         purpose="forum_updates",
         translations=[{"language": "ru", "subject": "Спасибо", "body_text": "{{ forum.title }}"}],
     )
-    mailing = mailing_start(
+    return mailing_start(
         mailing=mailing_create(
             name="Thanks",
             purpose="forum_updates",
@@ -424,15 +413,39 @@ def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
             audience={"forum": forum.pk, "status": ["attended"]},
         )
     )
-    seen = []  # (thread, acceptance lock held) at each acceptance and each record
+
+
+def needs_threads(settings, senders=3):
+    from django.db import connection
+
+    from tests.conftest import service_unavailable
+
+    if connection.vendor != "postgresql":
+        service_unavailable("sender threads need PostgreSQL (on SQLite one sender runs)")
+    settings.OUTREACH_SENDERS, settings.OUTREACH_BATCH = senders, 4
+    settings.OUTREACH_WORKERS_PER_MAILING = 0  # the test runs the send itself
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
+    smtp_sink, settings, monkeypatch
+):
+    import threading
+
+    from outreach.services import sending
+
+    needs_threads(settings)
+    mailing = big_mailing(60)
+    seen = []  # (step, thread) at each message's last line and at each record
     content_end, record_sent = sending.content_end, sending.Sender.record_sent
 
     def watched_end(smtp):
-        seen.append((threading.get_ident(), sending._ACCEPTANCE.locked()))
+        seen.append(("end", threading.get_ident()))
+        time.sleep(0.001)  # widen the window another thread would need to slip in
         return content_end(smtp)
 
     def watched_record(self, row):
-        seen.append((threading.get_ident(), sending._ACCEPTANCE.locked()))
+        seen.append(("record", threading.get_ident()))
         return record_sent(self, row)
 
     monkeypatch.setattr(sending, "content_end", watched_end)
@@ -441,6 +454,52 @@ def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
     assert result["sent"] == 60
     assert result["done"]
     assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 60
+    # Each acceptance is followed by its own record before any other thread's acceptance.
     assert len(seen) == 120
-    assert all(locked for _thread, locked in seen)
-    assert len({thread for thread, _locked in seen}) > 1  # the work was shared
+    for (first, first_thread), (then, then_thread) in zip(seen[::2], seen[1::2], strict=True):
+        assert (first, then, first_thread) == ("end", "record", then_thread)
+    assert len({thread for _step, thread in seen}) > 1  # the work was shared
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_a_send_cannot_be_recorded_no_other_thread_has_a_message_accepted(
+    smtp_sink, settings, monkeypatch
+):
+    from outreach.services import sending
+
+    needs_threads(settings)
+    mailing = big_mailing(60)
+    statement, calls = sending._sent_statement, []
+
+    def failing_from_the_tenth():
+        calls.append(1)
+        broken = "UPDATE no_such_table SET a = %s, b = %s, c = %s, d = %s, e = %s, f = %s"
+        return statement() if len(calls) < 10 else broken
+
+    monkeypatch.setattr(sending, "_sent_statement", failing_from_the_tenth)
+    with pytest.raises(Exception, match="no_such_table"):
+        outbox_work(mailing_id=mailing.pk)
+    sent = OutboxMessage.objects.filter(mailing=mailing, status="sent").count()
+    assert sent == 9
+    # The one message accepted but not recorded, and nothing after it from any thread.
+    assert smtp_sink.handler.deliveries == sent + 1
+    assert OutboxMessage.objects.filter(mailing=mailing, status="sending").count() >= 1
+
+
+def test_a_reply_lost_after_a_message_is_sent_again_later_with_the_same_message_id(
+    forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTREACH_RETRY_BASE_SECONDS = 0.1
+    smtp_sink.handler.drop_after_content = True
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    first = outbox_work(mailing_id=mailing.pk)
+    assert first["retried"] == 3
+    rows = OutboxMessage.objects.filter(mailing=mailing, status="queued")
+    assert all("no reply after the end of the message" in row.last_error for row in rows)
+    smtp_sink.handler.drop_after_content = False
+    time.sleep(0.3)
+    outbox_work(mailing_id=mailing.pk)
+    assert Mailing.objects.get(pk=mailing.pk).status == "done"
+    # Each of the three arrived twice, under one Message-ID each.
+    assert smtp_sink.handler.deliveries == 6
+    assert smtp_sink.handler.distinct() == 3
