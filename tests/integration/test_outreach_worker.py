@@ -1,18 +1,18 @@
 """Outreach against the real stack: PostgreSQL, Redis, Celery worker processes, and an SMTP
 server on loopback that counts what it receives (by Message-ID)."""
 
-import datetime as dt
 import time
 import uuid
 
 import pytest
 from django.utils import timezone
 
-from crm.models import Consent, Contact, Forum, Participation
+from crm.models import Contact
 from crm.services.consent import consent_record
 from outreach.models import EmailHold, Mailing, OutboxMessage
 from outreach.services.mailings import mailing_create, mailing_start, template_save
 from tests.integration.conftest import wait_for
+from tests.outreach.helpers import consenting_attendees
 from tests.smtp_server import SMTPSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -23,22 +23,6 @@ def sink():
     with SMTPSink() as server:
         server.handler.keep_messages = False
         yield server
-
-
-def audience_of(size: int) -> tuple[Forum, list[int]]:
-    """``size`` attendees of one forum, all consenting, created in bulk."""
-    forum = Forum.objects.create(title="Plenary", date=dt.date(2019, 4, 30))
-    contacts = Contact.objects.bulk_create(
-        Contact(given_name=f"Person{i}", email=f"person{i}@example.org", search_key=f"person{i}")
-        for i in range(size)
-    )
-    Participation.objects.bulk_create(
-        Participation(contact=c, forum=forum, status="attended") for c in contacts
-    )
-    Consent.objects.bulk_create(
-        Consent(contact=c, purpose="forum_updates", granted=True, source="form") for c in contacts
-    )
-    return forum, [c.pk for c in contacts]
 
 
 def frozen_mailing(forum, settings) -> Mailing:
@@ -78,7 +62,7 @@ def finished(mailing) -> bool:
 def test_a_worker_killed_mid_send_loses_nothing_and_duplicates_at_most_one(
     shared_database, sink, start_worker, celery_client, settings
 ):
-    forum, _ = audience_of(1000)
+    forum, _ = consenting_attendees(1000)
     mailing = frozen_mailing(forum, settings)
     # Three sender threads in the killed process: they take turns for each acceptance. The
     # sink holds each reply 10 ms after counting the message, so that a kill usually lands
@@ -112,7 +96,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_duplicates_at_most_one(
 def test_the_same_send_task_delivered_twice_sends_each_message_once(
     shared_database, sink, start_worker, celery_client, settings
 ):
-    forum, _ = audience_of(300)
+    forum, _ = consenting_attendees(300)
     mailing = frozen_mailing(forum, settings)
     workers = [start_worker(**worker_env(shared_database, sink)) for _ in range(2)]
     for worker in workers:  # two workers, the same task twice, running at once
@@ -124,7 +108,7 @@ def test_the_same_send_task_delivered_twice_sends_each_message_once(
 def test_temporary_refusals_are_retried_and_a_permanent_one_fails_and_holds(
     shared_database, sink, start_worker, celery_client, settings
 ):
-    forum, _ = audience_of(40)
+    forum, _ = consenting_attendees(40)
     sink.handler.temporary_until = time.monotonic() + 4  # 421 for four seconds
     sink.handler.refuse.add("person7@example.org")  # 550, for good
     mailing = frozen_mailing(forum, settings)
@@ -147,7 +131,7 @@ def test_temporary_refusals_are_retried_and_a_permanent_one_fails_and_holds(
 def test_an_opt_out_after_freezing_is_respected_by_the_worker(
     shared_database, sink, start_worker, celery_client, settings
 ):
-    forum, ids = audience_of(20)
+    forum, ids = consenting_attendees(20)
     mailing = frozen_mailing(forum, settings)
     consent_record(contact=Contact.objects.get(pk=ids[3]), purpose="forum_updates",
                    granted=False, source="link", recorded_at=timezone.now())  # fmt: skip

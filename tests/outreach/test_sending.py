@@ -386,20 +386,10 @@ def test_the_sweep_leaves_rows_waiting_for_their_backoff_alone(
 
 def big_mailing(size: int):
     """``size`` consenting attendees, frozen into a mailing nobody is sending yet."""
-    from crm.models import Consent, Contact, Forum, Participation
     from outreach.services.mailings import template_save
+    from tests.outreach.helpers import consenting_attendees
 
-    forum = Forum.objects.create(title="Plenary", date="2019-04-30")
-    people = Contact.objects.bulk_create(
-        Contact(given_name=f"P{i}", email=f"p{i}@example.org", search_key=f"p{i}")
-        for i in range(size)
-    )
-    Participation.objects.bulk_create(
-        Participation(contact=c, forum=forum, status="attended") for c in people
-    )
-    Consent.objects.bulk_create(
-        Consent(contact=c, purpose="forum_updates", granted=True, source="form") for c in people
-    )
+    forum, _ids = consenting_attendees(size)
     template = template_save(
         name="Thanks",
         purpose="forum_updates",
