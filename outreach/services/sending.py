@@ -58,8 +58,13 @@ class TemporaryError(Exception):
 
 
 class SendingHalted(Exception):
-    """A sender of this task sent a message it could not record: the others stop before
-    their next message is accepted, so the process holds at most that one unrecorded."""
+    """A sender of this task sent a message it could not record: the task's other senders
+    stop before their next acceptance, so the task leaves at most that one unrecorded."""
+
+
+class SendNotRecorded(Exception):
+    """The server accepted a message and recording it failed: it goes again (same
+    Message-ID) when its lease ends."""
 
 
 class LostClaim(Exception):
@@ -249,6 +254,8 @@ def outbox_work(*, mailing_id: int) -> dict:
                     errors.append(error)
         if errors:
             raise errors[0]
+        if halt.is_set():
+            raise SendingHalted
     return {**stats, **mailing_finish_if_done(mailing_id)}
 
 
@@ -270,7 +277,7 @@ class Sender:
         """Claim a batch and send it, until nothing is left to claim now."""
         mailing_id = self.mailing.pk
         try:
-            while True:
+            while not self.halt.is_set():
                 outbox_requeue_expired(mailing_id=mailing_id)
                 if not Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SENDING).exists():
                     break  # cancelled meanwhile: leave the rest
@@ -303,6 +310,8 @@ class Sender:
         checked = time.monotonic()
         mine = {row.pk for row in rows}
         for position, row in enumerate(rows):
+            if self.halt.is_set():
+                return  # another sender of this task failed; these rows wait for their lease
             self.limiter.wait()
             if self.lease_half_gone():
                 # Half the lease gone (a slow server, a rate limit): renew it, or learn
@@ -386,7 +395,9 @@ class Sender:
         with _ACCEPTANCE:
             try:
                 self.before_acceptance(row)
-            except (SendingHalted, LostClaim):
+            except BaseException:
+                # Whatever stopped it (a halt, a lost claim, the database): drop the session
+                # before the last line, and the server discards the message.
                 content_abandon(smtp)
                 backend.close()
                 raise
@@ -421,17 +432,17 @@ class Sender:
                     self.token,
                 ],
             )
-        except Exception:
+        except Exception as error:
             # Sent and not recorded: it will go again when its lease ends. No other
             # sender of this task may have a message accepted after this one.
             self.halt.set()
-            raise
+            raise SendNotRecorded(f"outbox row {row.pk}: {error}") from error
         if self.cursor.rowcount != 1:
             logger.error("outbox row %s was sent after its claim was lost", row.pk)
 
     def failed(self, row, error) -> None:
         problem = _classify(error)
-        smtp = self.mail_backend.connection
+        smtp = getattr(self.mail_backend, "connection", None)  # only SMTP backends have one
         answered = isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
         if not answered or smtp is None or smtp.sock is None:
             # The session is gone or in an unknown state: the next message opens a new one.

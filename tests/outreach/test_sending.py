@@ -493,3 +493,52 @@ def test_a_reply_lost_after_a_message_is_sent_again_later_with_the_same_message_
     # Each of the three arrived twice, under one Message-ID each.
     assert smtp_sink.handler.deliveries == 6
     assert smtp_sink.handler.distinct() == 3
+
+
+def test_a_row_taken_over_while_its_sender_waited_for_its_turn_is_not_sent(
+    forum_world, smtp_sink, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from outreach.services import sending
+
+    settings.OUTREACH_LEASE_SECONDS = 0  # every check finds half the lease gone
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    content_send, taken = sending.content_send, []
+
+    def another_worker_takes_the_first(smtp, data):
+        content_send(smtp, data)
+        if not taken:  # between this message's content and its turn
+            row = OutboxMessage.objects.filter(mailing=mailing, status="sending").first()
+            OutboxMessage.objects.filter(pk=row.pk).update(
+                claim="another worker", lease_until=timezone.now() + dt.timedelta(hours=1)
+            )
+            taken.append(row.pk)
+
+    monkeypatch.setattr(sending, "content_send", another_worker_takes_the_first)
+    stats = outbox_work(mailing_id=mailing.pk)
+    assert stats["lost_claim"] == 1
+    assert stats["sent"] == 2
+    # Its content had reached the server, but never its last line: nothing was delivered.
+    assert smtp_sink.handler.deliveries == smtp_sink.handler.distinct() == 2
+    lost = OutboxMessage.objects.get(pk=taken[0])
+    assert (lost.status, lost.claim) == ("sending", "another worker")
+
+
+def test_a_network_error_from_another_mail_backend_is_retried_like_any_other(
+    forum_world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail.backends import locmem
+
+    def refused(self, messages):
+        raise ConnectionRefusedError("the provider is down")
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refused)
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    stats = outbox_work(mailing_id=mailing.pk)
+    assert stats["retried"] == 3
+    rows = OutboxMessage.objects.filter(mailing=mailing, status="queued")
+    assert all("the provider is down" in row.last_error for row in rows)

@@ -97,5 +97,6 @@ def test_a_message_abandoned_before_its_last_line_is_not_delivered(sink, session
     envelope_send(session, message)
     content_send(session, message.data)
     content_abandon(session)
+    assert session.sock is None
     time.sleep(0.3)
     assert sink.handler.deliveries == 0
