@@ -7,7 +7,8 @@ Side by side in one run, on one machine, into the same aiosmtpd sink:
     processes on the Redis broker, with everything a send does (row claims under lock,
     consent and hold re-checked at send time, rendering in the contact's language, signed
     unsubscribe links, one commit per message, which a process's sender threads take in
-    turns): one and two workers of one process each ("solo" pool), then one and two
+    turns): one worker of one process with a single sender thread (for comparison), one
+    and two workers of one process each ("solo" pool), then one and two
     workers as `make worker` starts them (prefork, two processes each). One send task per
     process; each task runs OUTREACH_SENDERS sender threads (2 by default).
 
