@@ -75,7 +75,7 @@ def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
         forum_programme=np.array([programme_row.get(p, 0) for _, p, _ in forums], np.int64),
         forum_day=np.array([d.toordinal() for _, _, d in forums], dtype=np.int64),
         contact_row=np.searchsorted(contact_ids, np.fromiter((r[0] for r in rows), np.int64, n)),
-        forum_row=np.searchsorted(forum_ids, np.fromiter((r[1] for r in rows), np.int64, n)),
+        forum_row=_rows_of(forum_ids, np.fromiter((r[1] for r in rows), np.int64, n)),
         status=np.fromiter((status_code[r[2]] for r in rows), np.int8, n),
         role=np.fromiter((role_code[r[3]] for r in rows), np.int8, n),
         organisation_id=np.fromiter((r[4] if r[4] is not None else -1 for r in rows), np.int64, n),
@@ -88,6 +88,13 @@ def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
         ),
         membership_chair=np.array([m[3] == "chair" for m in memberships], dtype=bool),
     )
+
+
+def _rows_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each value's row in ``ids``, which need not be sorted: forums are in date order, and
+    a forum entered later may well have happened earlier."""
+    order = np.argsort(ids, kind="stable")
+    return order[np.searchsorted(ids, values, sorter=order)]
 
 
 def contact_history(inputs: Inputs, as_of: datetime.date) -> History:

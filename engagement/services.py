@@ -227,6 +227,16 @@ def _organisation_history(inputs: Inputs, as_of, parameters: EngagementParameter
     status (attended beats the rest) and its representatives' weightiest role."""
     mask = inputs.organisation_id >= 0
     organisation_ids, actor = np.unique(inputs.organisation_id[mask], return_inverse=True)
+    if not len(organisation_ids):
+        # Nobody represented an organisation yet (or nothing happened before ``as_of``).
+        empty = np.zeros(0, dtype=np.int64)
+        history = History(
+            actor=empty, forum=empty, status=np.zeros(0, dtype=np.int8),
+            role=np.zeros(0, dtype=np.int8), n_actors=0,
+            forum_programme=inputs.forum_programme, forum_day=inputs.forum_day,
+            as_of=as_of.toordinal(),
+        )  # fmt: skip
+        return organisation_ids.astype(np.int64), history, empty, empty
     forum = inputs.forum_row[mask]
     status = inputs.status[mask]
     role = inputs.role[mask]
@@ -258,9 +268,6 @@ def _organisation_history(inputs: Inputs, as_of, parameters: EngagementParameter
         pairs = np.unique(np.stack([actor[select], contact[select]]), axis=1)
         return np.bincount(pairs[0], minlength=len(organisation_ids)).astype(np.int64)
 
-    if not len(organisation_ids):
-        empty = np.zeros(0, dtype=np.int64)
-        return organisation_ids, history, empty, empty
     return organisation_ids, history, distinct(attended), distinct(attended & recent)
 
 

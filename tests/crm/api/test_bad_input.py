@@ -312,3 +312,27 @@ def test_unknown_ordering_is_400_naming_the_choices(coordinator_api, world):
     assert response.status_code == 400
     assert "family_name" in response.json()["ordering"][0]
     assert coordinator_api.get("/api/v1/contacts/", {"ordering": "-updated"}).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [33, 316, 100_000])
+@pytest.mark.parametrize(("opening", "closing"), [('{"a": ', "}"), ("[", "]")])
+def test_deeply_nested_json_is_400_and_changes_nothing(
+    coordinator_api, world, depth, opening, closing
+):
+    before = _snapshot()
+    nested = opening * depth + "1" + closing * depth
+    raw = f'{{"given_name": {nested}, "family_name": "Deep"}}'
+    response = coordinator_api.post("/api/v1/contacts/", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested deeper" in response.json()["detail"]
+    assert _snapshot() == before
+
+
+def test_json_nested_as_deep_as_allowed_reaches_the_serializer(coordinator_api, world):
+    from crm.api.parsers import MAX_DEPTH
+
+    nested = "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1)
+    raw = f'{{"given_name": {nested}, "family_name": "Deep"}}'
+    response = coordinator_api.post("/api/v1/contacts/", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert "given_name" in response.json()  # a field error, not a parse error
