@@ -1,5 +1,6 @@
 """Who may see and change what in the pages: the same model permissions as the API and the
-admin (crm.roles), so a viewer reads everything and changes nothing."""
+admin (crm.roles), so a viewer reads everything and changes nothing, and a signed-in user
+with no role reads nothing at all (403), as the API answers them."""
 
 from functools import wraps
 
@@ -11,22 +12,26 @@ def may(user, *perms: str) -> bool:
     return user.is_authenticated and user.has_perms(perms)
 
 
-def page(view):
-    """Signed-in users only: a page is never shown to an anonymous visitor."""
-    return login_required(view)
+def _guarded(view, perms: tuple[str, ...]):
+    @wraps(view)
+    @login_required
+    def guarded(request, *args, **kwargs):
+        if not may(request.user, *perms):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    guarded.required_permissions = perms  # read by the tests that walk every page
+    return guarded
+
+
+def page(*perms: str):
+    """A view that reads: signed in, and holding the view permission of every kind of
+    record the page shows (else 403), the permissions the API asks for the same rows."""
+    if not perms:
+        raise TypeError("a page names the view permissions of what it shows")
+    return lambda view: _guarded(view, perms)
 
 
 def changes(*perms: str):
     """A view that writes: signed in, and holding every permission named (else 403)."""
-
-    def decorate(view):
-        @wraps(view)
-        @login_required
-        def guarded(request, *args, **kwargs):
-            if not may(request.user, *perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorate
+    return lambda view: _guarded(view, perms)

@@ -287,6 +287,9 @@ CELERY_BEAT_SCHEDULE = {
     "outreach-sweep": {"task": "outreach.sweep", "schedule": 60.0},
 }
 
+# Consent records dated before this year are refused as mistakes (1900, 1970).
+CONSENT_EARLIEST_YEAR = env.int("CONSENT_EARLIEST_YEAR", default=2000)
+
 # Topics are one vocabulary whatever the case they were typed in ("Tourism" = "tourism").
 TAGGIT_CASE_INSENSITIVE = True
 # History is for reading; undoing a change is a new change through the usual forms, so

@@ -1,11 +1,22 @@
 from django.contrib import admin
 
-from crm.models import Consent
+from crm.models import Consent, ConsentSource
 
 from .base import HistoryAdmin
 
 
-class ConsentInline(admin.TabularInline):
+class RecordableSources:
+    """The admin offers the sources a person can state, as the API does: an unsubscribe
+    link or a complaint is recorded only by the outreach, when one arrives. The model's own
+    rules (no future date, nothing before the programmes' era) apply to the forms too."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["choices"] = ConsentSource.recordable()
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class ConsentInline(RecordableSources, admin.TabularInline):
     """Consent on the contact's page: new statements can be added; old ones are evidence
     and are never edited or removed."""
 
@@ -26,7 +37,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Consent)
-class ConsentAdmin(HistoryAdmin):
+class ConsentAdmin(RecordableSources, HistoryAdmin):
     list_display = ["contact", "purpose", "granted", "source", "text_version", "recorded_at"]
     list_filter = ["purpose", "granted", "source"]
     list_select_related = ["contact"]

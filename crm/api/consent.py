@@ -1,9 +1,7 @@
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from crm.filters import ConsentFilter
-from crm.models import Consent
+from crm.models import Consent, ConsentSource
 from crm.services.consent import consent_record
 
 from .base import HistoryMixin, ServiceViewSet
@@ -12,8 +10,14 @@ from .base import HistoryMixin, ServiceViewSet
 class ConsentSerializer(serializers.ModelSerializer):
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     recorded_at = serializers.DateTimeField(
-        required=False, help_text="When the contact gave or withdrew consent; defaults to now."
+        required=False,
+        help_text=(
+            "When the contact gave or withdrew consent; defaults to now. Never in the future "
+            "(it would outrank a later withdrawal)."
+        ),
     )
+    # "link" and "complaint" are recorded by the outreach itself, for withdrawals only.
+    source = serializers.ChoiceField(choices=ConsentSource.recordable())
 
     class Meta:
         model = Consent
@@ -28,11 +32,6 @@ class ConsentSerializer(serializers.ModelSerializer):
             "recorded_by",
             "note",
         ]
-
-    def validate_recorded_at(self, value):
-        if value > timezone.now() + timezone.timedelta(minutes=5):
-            raise serializers.ValidationError(_("Consent cannot be recorded in the future."))
-        return value
 
 
 class ConsentViewSet(HistoryMixin, ServiceViewSet):

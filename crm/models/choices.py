@@ -83,6 +83,15 @@ class ConsentSource(models.TextChoices):
     LINK = "link", _("Unsubscribe link")
     COMPLAINT = "complaint", _("Spam complaint")
 
+    @classmethod
+    def recordable(cls) -> list[tuple[str, str]]:
+        """The sources a person can state: the other two are only ever recorded by the
+        outreach itself, for a withdrawal it received."""
+        return [(value, label) for value, label in cls.choices if value not in WITHDRAWAL_ONLY]
+
+
+WITHDRAWAL_ONLY = (ConsentSource.LINK, ConsentSource.COMPLAINT)
+
 
 class FieldRuleCheck(models.CheckConstraint):
     """A CHECK constraint for a rule that field validation already enforces in Python

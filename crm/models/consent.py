@@ -1,10 +1,13 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import ConsentPurpose, ConsentSource, choices_check
+from .choices import WITHDRAWAL_ONLY, ConsentPurpose, ConsentSource, choices_check
 
 
 class Consent(models.Model):
@@ -15,6 +18,11 @@ class Consent(models.Model):
     no consent. Records are never edited (the API and admin refuse it); they go only with
     the person they belong to, when a coordinator deletes that contact, and the history
     table keeps a copy of each with who deleted it.
+
+    A withdrawal must always win, so no record may be dated in the future: one dated
+    tomorrow would outrank today's unsubscribe for good. Every record is therefore dated
+    now or earlier, and a withdrawal recorded now outranks whatever came before it, while a
+    grant imported later with its true, older date does not revive consent withdrawn since.
     """
 
     contact = models.ForeignKey("crm.Contact", on_delete=models.CASCADE, related_name="consents")
@@ -45,3 +53,24 @@ class Consent(models.Model):
     def __str__(self):
         verb = "granted" if self.granted else "withdrew"
         return f"{self.contact} {verb} {self.purpose} on {self.recorded_at:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.recorded_at is not None:
+            # No slack for a client's clock either: see the class docstring.
+            if self.recorded_at > timezone.now():
+                errors["recorded_at"] = _("Consent cannot be recorded in the future.")
+            elif self.recorded_at < earliest_consent_date():
+                errors["recorded_at"] = _(
+                    "Consent cannot be dated before %(date)s: check the year."
+                ) % {"date": earliest_consent_date().date().isoformat()}
+        if self.source in WITHDRAWAL_ONLY and self.granted:
+            errors["source"] = _("This source only ever records a withdrawal.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def earliest_consent_date() -> datetime.datetime:
+    """Before this, a date is a typing or import mistake (1900, 1970), not a consent given
+    in the programmes' era (CONSENT_EARLIEST_YEAR)."""
+    return datetime.datetime(settings.CONSENT_EARLIEST_YEAR, 1, 1, tzinfo=datetime.UTC)

@@ -62,7 +62,7 @@ def _filtered(request):
     return form, queryset, current_sort
 
 
-@page
+@page("crm.view_contact", "crm.view_consent", "engagement.view_contactengagement")
 def contact_list(request):
     form, queryset, current_sort = _filtered(request)
     if request.GET.get("format") == "csv":
@@ -140,7 +140,18 @@ def _csv(queryset):
     return response
 
 
-@page
+@page(
+    "crm.view_contact",
+    "crm.view_affiliation",
+    "crm.view_participation",
+    "crm.view_workinggroupmembership",
+    "crm.view_consent",
+    "engagement.view_contactengagement",
+    "network.view_actormetrics",
+    "network.view_networktie",
+    "outreach.view_outboxmessage",
+    "outreach.view_invitation",
+)
 def contact_detail(request, pk: int):
     contact = get_object_or_404(contact_queryset(), pk=pk)
     contacts_attach_consent([contact])

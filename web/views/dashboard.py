@@ -6,7 +6,15 @@ from web import selectors
 from web.access import page
 
 
-@page
+@page(
+    "crm.view_forum",
+    "crm.view_participation",
+    "crm.view_contact",
+    "network.view_forumgrowth",
+    "network.view_actormetrics",
+    "engagement.view_contactengagement",
+    "outreach.view_mailing",
+)
 def dashboard(request):
     forums = selectors.recent_forums()
     _snapshot, lapsed = selectors.lapsed_regulars(

@@ -41,7 +41,11 @@ def _cell(table, cohort: int, forum: int):
     return (returned, round(returned / size, 3))
 
 
-@page
+@page(
+    "engagement.view_engagementsnapshot",
+    "engagement.view_contactengagement",
+    "crm.view_participation",
+)
 def engagement(request):
     programmes = list(
         Programme.objects.annotate(forum_count=Count("forums")).order_by("-forum_count", "name")

@@ -26,7 +26,7 @@ from web.access import changes, may, page
 from web.forms import AttendanceForm, BulkAttendanceForm
 
 
-@page
+@page("crm.view_forum")
 def forum_list(request):
     programmes = list(Programme.objects.order_by("-start_year", "name"))
     forums = list(
@@ -66,7 +66,7 @@ def _sector_role_table(forum: Forum) -> tuple[list, list, dict[str, int]]:
     return rows, [ParticipationRole(r).label for r in roles], by_sector
 
 
-@page
+@page("crm.view_forum", "crm.view_participation")
 def forum_detail(request, pk: int):
     forum = get_object_or_404(Forum.objects.select_related("programme"), pk=pk)
     table, roles, by_sector = _sector_role_table(forum)
@@ -118,7 +118,7 @@ def forum_detail(request, pk: int):
 CHECK_IN_ROWS = 200
 
 
-@page
+@page("crm.view_forum", "crm.view_participation")
 def forum_check_in(request, pk: int):
     """Check-in on the day, from a phone: search a name, tap to mark attended."""
     forum = get_object_or_404(Forum, pk=pk)

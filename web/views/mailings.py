@@ -30,7 +30,7 @@ from web.forms import MailingForm, ScheduleForm
 from web.paging import paginate, query_without
 
 
-@page
+@page("outreach.view_mailing")
 def mailing_list(request):
     mailings = paginate(request, Mailing.objects.select_related("template").order_by("-created"))
     progress = outbox_counts(m.pk for m in mailings.object_list)
@@ -98,7 +98,7 @@ def audience_preview(request):
     return render(request, "web/mailings/_audience_preview.html", context)
 
 
-@page
+@page("outreach.view_mailing", "outreach.view_outboxmessage")
 def mailing_detail(request, pk: int):
     mailing = get_object_or_404(
         Mailing.objects.select_related("template", "forum", "working_group"), pk=pk

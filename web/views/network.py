@@ -25,7 +25,7 @@ METRIC_LABELS = {
 }
 
 
-@page
+@page("network.view_networksnapshot", "network.view_actormetrics")
 def explorer(request):
     """The page itself is light: the graph comes from /api/v1/network/graph/ (stored
     snapshot, positions fixed per snapshot) and is drawn with WebGL in the browser."""

@@ -14,7 +14,7 @@ from web.paging import paginate, query_without, sort
 SORTS = {"name": "name", "sector": "sector", "city": "city"}
 
 
-@page
+@page("crm.view_organisation")
 def organisation_list(request):
     params = request.GET.copy()
     for key in list(params):
@@ -42,7 +42,7 @@ def organisation_list(request):
     )
 
 
-@page
+@page("crm.view_organisation", "crm.view_affiliation", "network.view_organisationmetrics")
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     affiliations = list(

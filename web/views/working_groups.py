@@ -13,7 +13,7 @@ from web.candidates import working_group_candidates
 from web.forms import InviteForm
 
 
-@page
+@page("crm.view_workinggroup")
 def working_group_list(request):
     groups = list(WorkingGroup.objects.select_related("origin_forum").order_by("title"))
     counts = working_group_member_counts([g.pk for g in groups])
@@ -24,7 +24,7 @@ def working_group_list(request):
     )
 
 
-@page
+@page("crm.view_workinggroup", "crm.view_workinggroupmembership", "outreach.view_invitation")
 def working_group_detail(request, pk: int):
     group = get_object_or_404(WorkingGroup.objects.select_related("origin_forum"), pk=pk)
     return render(

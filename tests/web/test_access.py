@@ -1,0 +1,97 @@
+"""Every page asks for the same permissions as the API: a signed-in user without a role sees
+nothing (403, as the API answers), an anonymous visitor is sent to sign in, and the list
+below must name every page the app has, so a new page cannot slip past these tests."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from crm.models import Contact, Participation
+from outreach.services.mailings import mailing_create
+from tests.factories import UserFactory
+from web import urls as web_urls
+
+pytestmark = pytest.mark.django_db
+
+
+def every_page(world) -> dict[str, tuple[str, str]]:
+    """URL name -> (method, url) for each of the app's views."""
+    contact, forum, group = world["contacts"][1], world["forums"][0], world["group"]
+    participation = Participation.objects.filter(forum=forum).first()
+    mailing = mailing_create(
+        name="Thanks", purpose="forum_updates", template=world["thanks"],
+        audience={"forum": forum.pk},
+    )  # fmt: skip
+    return {
+        "dashboard": ("get", reverse("web:dashboard")),
+        "contacts": ("get", reverse("web:contacts")),
+        "contact_new": ("get", reverse("web:contact_new")),
+        "contact": ("get", reverse("web:contact", args=[contact.pk])),
+        "contact_edit": ("get", reverse("web:contact_edit", args=[contact.pk])),
+        "organisations": ("get", reverse("web:organisations")),
+        "organisation": ("get", reverse("web:organisation", args=[world["organisations"][0].pk])),
+        "forums": ("get", reverse("web:forums")),
+        "forum": ("get", reverse("web:forum", args=[forum.pk])),
+        "forum_check_in": ("get", reverse("web:forum_check_in", args=[forum.pk])),
+        "forum_mark_all": ("post", reverse("web:forum_mark_all", args=[forum.pk])),
+        "participation_mark": ("post", reverse("web:participation_mark", args=[participation.pk])),
+        "working_groups": ("get", reverse("web:working_groups")),
+        "working_group": ("get", reverse("web:working_group", args=[group.pk])),
+        "working_group_invite": ("post", reverse("web:working_group_invite", args=[group.pk])),
+        "network": ("get", reverse("web:network")),
+        "engagement": ("get", reverse("web:engagement")),
+        "lapsed_email": ("post", reverse("web:lapsed_email")),
+        "mailings": ("get", reverse("web:mailings")),
+        "mailing_new": ("get", reverse("web:mailing_new")),
+        "audience_preview": ("post", reverse("web:audience_preview")),
+        "mailing": ("get", reverse("web:mailing", args=[mailing.pk])),
+        "mailing_send": ("post", reverse("web:mailing_send", args=[mailing.pk])),
+        "mailing_schedule": ("post", reverse("web:mailing_schedule", args=[mailing.pk])),
+        "mailing_cancel": ("post", reverse("web:mailing_cancel", args=[mailing.pk])),
+    }
+
+
+def test_the_list_names_every_page_of_the_app(world):
+    names = {p.name for p in web_urls.urlpatterns if isinstance(p, URLPattern)}
+    assert names == set(every_page(world))
+
+
+def test_every_view_asks_for_permissions_that_exist():
+    known = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    for pattern in web_urls.urlpatterns:
+        required = pattern.callback.required_permissions
+        assert required, pattern.name
+        assert set(required) <= known, (pattern.name, set(required) - known)
+
+
+def test_a_user_without_a_role_gets_403_everywhere_and_changes_nothing(world):
+    client = Client()
+    client.force_login(UserFactory(username="nobody", groups=[]))
+    before = (Contact.objects.count(), list(Participation.objects.values_list("status")))
+    for name, (method, url) in every_page(world).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, name
+        assert "does not have the role" in response.content.decode(), name
+    export = client.get(reverse("web:contacts"), {"format": "csv"})
+    assert export.status_code == 403
+    assert b"@example.org" not in export.content
+    assert (Contact.objects.count(), list(Participation.objects.values_list("status"))) == before
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_everywhere(world):
+    client = Client()
+    for name, (method, url) in every_page(world).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("login")), name
+
+
+def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, viewer_api):
+    for name, (method, url) in every_page(world).items():
+        if method == "get" and name not in ("contact_new", "contact_edit", "mailing_new"):
+            assert viewer_client.get(url).status_code == 200, name
+    assert viewer_api.get("/api/v1/contacts/").status_code == 200
