@@ -2,6 +2,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -53,6 +54,21 @@ def coordinator_api(coordinator):
 @pytest.fixture
 def viewer_api(viewer):
     return _client_for(viewer)
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    """The pages, signed in as a coordinator."""
+    client = Client()
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    client = Client()
+    client.force_login(viewer)
+    return client
 
 
 @pytest.fixture

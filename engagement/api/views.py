@@ -1,12 +1,8 @@
 """Engagement API. Contacts, organisations, sectors and lapsed lists read a stored snapshot;
 cohorts and sector balance are computed per request with one grouped query and numpy."""
 
-import csv
-import json
-
 import django_filters as filters
 from django.conf import settings
-from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from core.exports import csv_response
 from crm.filters import IdFilter, boolean
 from crm.models import Programme, Sector
 from engagement.models import (
@@ -48,26 +45,6 @@ class CSVRenderer(renderers.BaseRenderer):
         return b""
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(rows, header, filename):
-    """Stream rows as CSV: a 200,000-row export never sits in memory at once."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so that spreadsheet programs read UTF-8 (Cyrillic names)
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
 class CsvExportMixin:
     """``?format=csv`` returns every row of the filtered, ordered list, not one page."""
 
@@ -79,21 +56,15 @@ class CsvExportMixin:
         names = list(serializer.fields)
         for instance in queryset.iterator(chunk_size=2_000):
             data = serializer_class(instance, context=self.get_serializer_context()).data
-            yield [_cell(data[name]) for name in names]
+            yield [data[name] for name in names]
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             queryset = self.filter_queryset(self.get_queryset())
             serializer_class = self.get_serializer_class()
             header = list(serializer_class().fields)
-            return csv_response(self.csv_rows(queryset, serializer_class), header, self.csv_name)
+            return csv_response(header, self.csv_rows(queryset, serializer_class), self.csv_name)
         return super().list(request, *args, **kwargs)
-
-
-def _cell(value):
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 class SnapshotQuery(serializers.Serializer):
@@ -374,7 +345,7 @@ class CohortView(generics.GenericAPIView):
                 )
         if request.accepted_renderer.format == "csv":
             header = list(s.CohortCellSerializer().fields)
-            return csv_response(([row[k] for k in header] for row in rows), header, "cohorts")
+            return csv_response(header, ([row[k] for k in header] for row in rows), "cohorts")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.CohortCellSerializer(page, many=True).data)
 
@@ -398,9 +369,7 @@ class ForumBalanceView(generics.GenericAPIView):
         if request.accepted_renderer.format == "csv":
             header = list(s.ForumBalanceSerializer().fields)
             data = s.ForumBalanceSerializer(rows, many=True).data
-            return csv_response(
-                ([_cell(row[k]) for k in header] for row in data), header, "forum-balance"
-            )
+            return csv_response(header, ([row[k] for k in header] for row in data), "forum-balance")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.ForumBalanceSerializer(page, many=True).data)
 

@@ -4,7 +4,6 @@ attendance, consents, a working group, templates, and computed engagement and ne
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from crm.services.affiliations import affiliation_create
 from crm.services.consent import consent_record
@@ -84,17 +83,3 @@ def build_world(people: int = 10, forums: int = 4, tag: str = "") -> dict:
 @pytest.fixture
 def world(db):
     return build_world()
-
-
-@pytest.fixture
-def coordinator_client(coordinator):
-    client = Client()
-    client.force_login(coordinator)
-    return client
-
-
-@pytest.fixture
-def viewer_client(viewer):
-    client = Client()
-    client.force_login(viewer)
-    return client

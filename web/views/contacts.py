@@ -1,12 +1,11 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.exports import csv_response
 from crm.filters import ContactFilter
 from crm.models import ConsentPurpose, Contact, Participation, WorkingGroupMembership
 from crm.selectors.contacts import contact_queryset, contacts_attach_consent
@@ -91,53 +90,44 @@ def contact_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
+CSV_HEADER = [
+    "id",
+    "given_name",
+    "family_name",
+    "patronymic",
+    "email",
+    "phone",
+    "city",
+    "language",
+    "sector",
+    "organisation",
+    "engagement_level",
+    "engagement_score",
+]
 
 
 def _csv(queryset):
-    """The whole filtered view as CSV, streamed (UTF-8 with BOM, for spreadsheets)."""
-    writer = csv.writer(_Echo())
-    header = [
-        "id",
-        "given_name",
-        "family_name",
-        "patronymic",
-        "email",
-        "phone",
-        "city",
-        "language",
-        "sector",
-        "organisation",
-        "engagement_level",
-        "engagement_score",
-    ]
+    """The whole filtered view as CSV, streamed."""
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)
         for contact in queryset.iterator(chunk_size=2000):
             current = contact.current_affiliations
-            yield writer.writerow(
-                [
-                    contact.pk,
-                    contact.given_name,
-                    contact.family_name,
-                    contact.patronymic,
-                    contact.email or "",
-                    str(contact.phone or ""),
-                    contact.city,
-                    contact.language,
-                    contact.sector,
-                    "; ".join(a.organisation.name for a in current),
-                    contact.engagement_level or "",
-                    "" if contact.engagement_score is None else round(contact.engagement_score, 3),
-                ]
-            )
+            yield [
+                contact.pk,
+                contact.given_name,
+                contact.family_name,
+                contact.patronymic,
+                contact.email or "",
+                str(contact.phone or ""),
+                contact.city,
+                contact.language,
+                contact.sector,
+                "; ".join(a.organisation.name for a in current),
+                contact.engagement_level or "",
+                "" if contact.engagement_score is None else round(contact.engagement_score, 3),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
-    return response
+    return csv_response(CSV_HEADER, rows(), "contacts")
 
 
 @page(

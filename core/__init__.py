@@ -1,0 +1,1 @@
+"""Small pieces every app of the product uses; nothing here knows about contacts or forums."""
