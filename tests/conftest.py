@@ -2,6 +2,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -22,6 +23,13 @@ def service_unavailable(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts live in the cache, which outlives a test's database transaction."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture

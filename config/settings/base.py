@@ -5,6 +5,7 @@ in-process, e-mail printed to the console. Point DATABASE_URL at PostgreSQL and
 CELERY_BROKER_URL at Redis for a real deployment.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "phonenumber_field",
     "taggit",
+    "axes",
     "crm",
     "network",
     "engagement",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +96,11 @@ TEMPLATES = [
     },
 ]
 
+# --- Cache --------------------------------------------------------------------------------
+# Throttle counts live here. The default is per process; production sets CACHE_URL to Redis
+# (redis://127.0.0.1:6379/1) so that every web process counts together.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- Database ----------------------------------------------------------------------------
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -107,6 +116,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------------------
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in pages (the app, the admin, the API's browsable login): after LOGIN_FAILURE_LIMIT
+# wrong passwords for one user name from one address, that pair waits LOGIN_LOCKOUT_MINUTES
+# (429 with Retry-After). Keyed on the pair, so that nobody can lock a colleague out from
+# elsewhere; counted in the database, so every web process agrees.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
+# Trusted reverse proxies in front of the app (X-Forwarded-For is believed this far only).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -185,7 +211,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "crm.api.throttling.GatedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.api.permissions.RolePermissions"],
@@ -203,7 +229,23 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "crm.api.throttling.AnonymousThrottle",
+        "crm.api.throttling.UserThrottle",
+    ],
+    # Generous for people and scripts paging through a city's contacts; a runaway loop or a
+    # scraper meets 429 with Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANONYMOUS", default="60/minute"),
+        "user": env.str("API_RATE_USER", default="1200/minute"),
+    },
+    "NUM_PROXIES": PROXY_COUNT or None,
 }
+# An address that fails to authenticate this many times in the window (wrong tokens, no
+# credentials) is answered 429 until the window ends: guessing a 40-character token stays
+# hopeless, and a typo costs nothing.
+API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=20)
+API_AUTH_FAILURE_WINDOW = env.int("API_AUTH_FAILURE_WINDOW", default=600)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civicnet API",

@@ -2,6 +2,7 @@
 
 Services raise Django's ValidationError (field -> messages); deleting something still in use
 raises ProtectedError; a race past validation ends in IntegrityError. None of them is a 500.
+Every 401 counts towards pausing the address that keeps failing (see throttling).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -14,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .throttling import auth_failure_record
 
 
 def exception_handler(exc, context):
@@ -38,4 +41,7 @@ def exception_handler(exc, context):
             {"detail": _("This change conflicts with existing data; reload and try again.")},
             status=status.HTTP_409_CONFLICT,
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_401_UNAUTHORIZED:
+        auth_failure_record(context["request"])
+    return response

@@ -73,5 +73,10 @@ def test_a_wrong_token_is_401(api):
 
 def test_session_login_works(coordinator):
     client = APIClient()
-    assert client.login(username="coord", password="secret-password-1")
+    signed_in = client.post(
+        "/api-auth/login/",
+        {"username": "coord", "password": "secret-password-1"},
+        format="multipart",
+    )
+    assert signed_in.status_code == 302
     assert client.get("/api/v1/contacts/").status_code == 200

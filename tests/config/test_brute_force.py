@@ -1,0 +1,109 @@
+"""Guessing is slow: wrong passwords lock the user name for that address, wrong tokens pause
+the address, and the API limits how fast anyone may ask. Every pause says when to retry."""
+
+import datetime as dt
+import secrets
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN_PAGES = ["/login/", "/admin/login/", "/api-auth/login/"]
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="coord", is_staff=True, groups=["coordinator"])
+
+
+def sign_in(client, url, password):
+    return client.post(url, {"username": "coord", "password": password})
+
+
+@pytest.mark.parametrize("url", SIGN_IN_PAGES)
+def test_thirty_wrong_passwords_lock_the_account_for_that_address(staff, settings, url):
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    answers = [sign_in(client, url, f"guess-{i}").status_code for i in range(30)]
+    limit = settings.AXES_FAILURE_LIMIT
+    assert set(answers[: limit - 1]) == {200}  # the form again, with its error
+    assert set(answers[limit:]) == {429}
+    locked = sign_in(client, url, "secret-password-1")
+    assert locked.status_code == 429  # even the right password waits
+    assert int(locked["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_is_per_address_and_ends_after_the_cool_off(staff, settings):
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for i in range(settings.AXES_FAILURE_LIMIT + 2):
+        sign_in(attacker, "/login/", f"guess-{i}")
+    colleague = Client(REMOTE_ADDR="198.51.100.20")
+    assert sign_in(colleague, "/login/", "secret-password-1").status_code == 302
+
+    AccessAttempt.objects.update(
+        attempt_time=dt.datetime.now(dt.UTC) - settings.AXES_COOLOFF_TIME - dt.timedelta(1)
+    )
+    assert sign_in(attacker, "/login/", "secret-password-1").status_code == 302
+
+
+def test_a_hundred_random_tokens_are_paused_after_the_limit(staff, settings):
+    client = APIClient(REMOTE_ADDR="203.0.113.7")
+    answers = []
+    for _ in range(100):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secrets.token_hex(20)}")
+        answers.append(client.get("/api/v1/contacts/"))
+    limit = settings.API_AUTH_FAILURE_LIMIT
+    assert {r.status_code for r in answers[:limit]} == {401}
+    assert {r.status_code for r in answers[limit:]} == {429}
+    assert 0 < int(answers[-1]["Retry-After"]) <= settings.API_AUTH_FAILURE_WINDOW
+    # The paused address is turned away even with a real token...
+    real = Token.objects.create(user=staff)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {real.key}")
+    assert client.get("/api/v1/contacts/").status_code == 429
+    # ...while everyone else is served as usual.
+    other = APIClient(REMOTE_ADDR="198.51.100.20")
+    other.credentials(HTTP_AUTHORIZATION=f"Token {real.key}")
+    assert other.get("/api/v1/contacts/").status_code == 200
+
+
+def test_requests_without_credentials_count_too(settings):
+    client = APIClient(REMOTE_ADDR="203.0.113.7")
+    answers = [client.get("/api/v1/contacts/").status_code for _ in range(30)]
+    assert answers[: settings.API_AUTH_FAILURE_LIMIT] == [401] * settings.API_AUTH_FAILURE_LIMIT
+    assert set(answers[settings.API_AUTH_FAILURE_LIMIT :]) == {429}
+
+
+def test_a_forwarded_address_is_believed_only_behind_a_configured_proxy(settings):
+    settings.API_AUTH_FAILURE_LIMIT = 3
+    spoofing = APIClient(REMOTE_ADDR="203.0.113.7")
+    for i in range(5):  # a new made-up address each time cannot escape the pause
+        spoofing.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+    assert spoofing.get("/api/v1/contacts/").status_code == 429
+
+    settings.PROXY_COUNT = 1
+    proxied = APIClient(REMOTE_ADDR="192.0.2.1")  # the proxy itself
+    for _ in range(5):
+        proxied.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR="forged, 198.51.100.9")
+    assert proxied.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR="198.51.100.10").status_code == 401
+    paused = proxied.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR="anything, 198.51.100.9")
+    assert paused.status_code == 429
+
+
+def test_each_user_has_a_request_rate(staff, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "5/minute"},
+    }
+    client = APIClient()
+    client.force_authenticate(staff)
+    answers = [client.get("/api/v1/forums/") for _ in range(7)]
+    assert [r.status_code for r in answers] == [200] * 5 + [429] * 2
+    assert int(answers[-1]["Retry-After"]) > 0
+    assert "throttled" in answers[-1].json()["detail"].lower()
