@@ -42,8 +42,20 @@ def page(browser):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors
+    # Whatever the Content-Security-Policy blocks (an inline script, a style attribute) is
+    # reported here, so the tests can insist on none.
+    violations: list[str] = []
+    page.expose_function("reportCspViolation", lambda text: violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => window.reportCspViolation("
+        "`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}"
+        " in ${e.sourceFile}:${e.lineNumber}`))"
+    )
+    page.csp_violations = violations
     yield page
     context.close()
+    # Whatever a test did, the policy blocked nothing it needed.
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.fixture

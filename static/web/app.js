@@ -1,0 +1,26 @@
+// Behaviour every page shares, kept out of the HTML: the Content-Security-Policy runs no
+// inline scripts or event handlers and applies no style attributes.
+(function () {
+  "use strict";
+  function apply(root) {
+    // Selects that act at once (the language, a programme): submit their form on change.
+    root.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
+      if (select.dataset.bound) return;
+      select.dataset.bound = "1";
+      select.addEventListener("change", () => select.form.submit());
+    });
+    // Widths and shades that come from data, set through the style object (allowed by the
+    // policy, unlike a style attribute written into the page).
+    root.querySelectorAll("[data-width]").forEach((bar) => {
+      const percent = Math.max(0, Math.min(100, Number(bar.dataset.width) || 0));
+      bar.style.width = percent + "%";
+    });
+    root.querySelectorAll("[data-heat]").forEach((cell) => {
+      const share = Math.max(0, Math.min(1, Number(cell.dataset.heat) || 0));
+      cell.style.backgroundColor = "rgba(45, 164, 78, " + share + ")";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => apply(document));
+  // Fragments that htmx swaps in get the same treatment.
+  document.addEventListener("htmx:afterSwap", (event) => apply(event.target));
+})();
