@@ -1,7 +1,6 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -36,6 +35,5 @@ urlpatterns = [
 
 if settings.ANYMAIL["WEBHOOK_SECRET"]:
     urlpatterns.append(path("anymail/", include("anymail.urls")))
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_ROOT directly, not even in development: the
+# storage's URLs (MEDIA_URL, /files/) lead to web.views.documents, which checks who asks.

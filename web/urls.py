@@ -3,6 +3,7 @@ from django.urls import path
 from web.views import (
     contacts,
     dashboard,
+    documents,
     engagement,
     forums,
     mailings,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation"),
     path("forums/", forums.forum_list, name="forums"),
+    path("files/<path:name>", documents.document_download, name="document"),
     path("forums/<int:pk>/", forums.forum_detail, name="forum"),
     path("forums/<int:pk>/check-in/", forums.forum_check_in, name="forum_check_in"),
     path("forums/<int:pk>/check-in/all/", forums.forum_mark_all, name="forum_mark_all"),

@@ -192,7 +192,9 @@ STATICFILES_DIRS += [
     )
     if (NODE_MODULES / package / "dist").is_dir()
 ]
-MEDIA_URL = "/media/"
+# Uploaded documents' URLs lead to a view that checks permissions and serves downloads
+# (web.views.documents); no web server may expose MEDIA_ROOT itself.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -202,6 +204,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FORUM_DOCUMENT_MAX_BYTES = env.int("FORUM_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Behind nginx, the internal location that maps to MEDIA_ROOT (e.g. /protected-files/): the
+# app checks who asks and nginx sends the file. Empty: the app streams it itself.
+DOCUMENTS_ACCEL_REDIRECT = env.str("DOCUMENTS_ACCEL_REDIRECT", default="")
 
 # --- E-mail --------------------------------------------------------------------------------
 # django-environ's EMAIL_URL form, e.g. smtp://user:pass@127.0.0.1:1025 or consolemail://

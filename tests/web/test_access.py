@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from crm.models import Contact, Participation
+from crm.services.forums import forum_document_create
 from outreach.services.mailings import mailing_create
+from tests.documents import pdf_bytes, upload
 from tests.factories import UserFactory
 from web import urls as web_urls
 
@@ -19,6 +21,9 @@ def every_page(world) -> dict[str, tuple[str, str]]:
     """URL name -> (method, url) for each of the app's views."""
     contact, forum, group = world["contacts"][1], world["forums"][0], world["group"]
     participation = Participation.objects.filter(forum=forum).first()
+    document = forum_document_create(
+        forum=forum, kind="programme", file=upload("programme.pdf", pdf_bytes())
+    )
     mailing = mailing_create(
         name="Thanks", purpose="forum_updates", template=world["thanks"],
         audience={"forum": forum.pk},
@@ -32,6 +37,7 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "organisations": ("get", reverse("web:organisations")),
         "organisation": ("get", reverse("web:organisation", args=[world["organisations"][0].pk])),
         "forums": ("get", reverse("web:forums")),
+        "document": ("get", document.file.url),
         "forum": ("get", reverse("web:forum", args=[forum.pk])),
         "forum_check_in": ("get", reverse("web:forum_check_in", args=[forum.pk])),
         "forum_mark_all": ("post", reverse("web:forum_mark_all", args=[forum.pk])),

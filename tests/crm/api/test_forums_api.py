@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from crm.models import ForumDocument
+from tests.documents import pdf_bytes
 from tests.factories import (
     ForumFactory,
     OrganisationFactory,
@@ -111,7 +112,7 @@ def test_documents_by_url_and_by_upload(coordinator_api, settings, tmp_path):
             "forum": forum.pk,
             "kind": "programme",
             "title": "Programme",
-            "file": SimpleUploadedFile("programme.pdf", b"%PDF-1.4 demo", "application/pdf"),
+            "file": SimpleUploadedFile("programme.pdf", pdf_bytes(), "application/pdf"),
         },
         format="multipart",
     )
@@ -129,7 +130,7 @@ def test_documents_by_url_and_by_upload(coordinator_api, settings, tmp_path):
             {
                 "kind": "programme",
                 "url": "https://example.org/x.pdf",
-                "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4"),
+                "file": SimpleUploadedFile("x.pdf", pdf_bytes()),
             },
             "either a file or a URL",
         ),
@@ -158,7 +159,7 @@ def test_a_deleted_document_takes_its_file_with_it(
     forum = ForumFactory()
     upload = coordinator_api.post(
         "/api/v1/forum-documents/",
-        {"forum": forum.pk, "kind": "protocol", "file": SimpleUploadedFile("p.pdf", b"%PDF-1.7")},
+        {"forum": forum.pk, "kind": "protocol", "file": SimpleUploadedFile("p.pdf", pdf_bytes())},
         format="multipart",
     ).json()
     stored = ForumDocument.objects.get(pk=upload["id"]).file.path

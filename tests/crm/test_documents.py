@@ -1,0 +1,139 @@
+"""Every uploaded file is hostile until shown otherwise: polyglots, archive bombs and
+renamed pages are refused, and accepted documents reach only signed-in users who may read
+them, as downloads that a browser never renders as a page of ours."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from crm.documents import validate_document_file
+from crm.models import ForumDocument
+from crm.services.forums import forum_document_create
+from tests.documents import docx_bytes, pdf_bytes, png_bytes, upload
+from tests.factories import ForumFactory, UserFactory
+
+PAGE = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def refused(name: str, content: bytes) -> str:
+    with pytest.raises(ValidationError) as error:
+        validate_document_file(upload(name, content))
+    return " ".join(error.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("programme.pdf", pdf_bytes()), ("photo.png", png_bytes()), ("protocol.docx", docx_bytes())],
+)
+def test_real_documents_are_accepted(name, content):
+    validate_document_file(upload(name, content))
+
+
+def test_a_pdf_header_before_a_web_page_is_refused():
+    assert "web page" in refused("protocol.pdf", b"%PDF-1.4\n" + PAGE)
+
+
+def test_a_pdf_header_before_garbage_is_refused():
+    assert "not a readable PDF" in refused("protocol.pdf", b"%PDF-1.7\n" + b"x" * 5000)
+
+
+def test_a_png_signature_before_a_web_page_is_refused():
+    assert "web page" in refused("photo.png", b"\x89PNG\r\n\x1a\n" + PAGE)
+
+
+def test_a_png_signature_before_garbage_is_refused():
+    assert "not a readable PNG" in refused("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 5000)
+
+
+def test_a_page_far_enough_in_to_escape_sniffing_still_needs_a_readable_file():
+    assert "not a readable PDF" in refused("protocol.pdf", b"%PDF-1.4\n" + b" " * 2000 + PAGE)
+
+
+def test_an_image_renamed_as_another_kind_is_refused():
+    assert "not a JPG" in refused("photo.jpg", png_bytes())
+
+
+def test_a_zip_bomb_named_docx_is_refused():
+    bomb = docx_bytes({"word/media/zeros.bin": b"\0" * (300 * 2**20)})
+    assert len(bomb) < 2 * 2**20  # a small upload...
+    assert "unpacks to far more" in refused("protocol.docx", bomb)  # ...of 300 MB
+
+
+def test_a_highly_compressed_part_is_refused_even_below_the_total_limit():
+    packed = docx_bytes({"word/media/zeros.bin": b"\0" * (50 * 2**20)})
+    assert "unpacks to far more" in refused("protocol.docx", packed)
+
+
+def test_any_zip_is_not_a_docx():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("notes.txt", "a plain archive, not an office document")
+    assert "not a readable DOCX" in refused("protocol.docx", out.getvalue())
+
+
+def test_a_renamed_executable_is_refused():
+    assert "not a PDF" in refused("protocol.pdf", b"MZ\x90\x00" + b"\0" * 100)
+
+
+@pytest.fixture
+def stored(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    forum = ForumFactory()
+    document = forum_document_create(
+        forum=forum, kind="programme", file=upload("programme.pdf", pdf_bytes())
+    )
+    return document
+
+
+def test_a_document_downloads_for_a_reader_as_an_attachment(stored, viewer_client):
+    response = viewer_client.get(stored.file.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == stored.file.open("rb").read()
+
+
+def test_documents_are_not_for_anonymous_visitors_or_users_without_a_role(stored):
+    assert Client().get(stored.file.url).status_code == 302  # to the sign-in page
+    nobody = Client()
+    nobody.force_login(UserFactory(username="nobody", groups=[]))
+    assert nobody.get(stored.file.url).status_code == 403
+
+
+def test_only_files_that_belong_to_a_document_are_served(stored, viewer_client, settings):
+    (settings.MEDIA_ROOT / "secret.txt").write_text("not a document")
+    assert viewer_client.get("/files/secret.txt").status_code == 404
+    assert viewer_client.get("/files/../../etc/passwd").status_code == 404
+
+
+def test_the_api_links_to_the_guarded_download(stored, viewer_api):
+    body = viewer_api.get(f"/api/v1/forum-documents/{stored.pk}/").json()
+    assert "/files/forums/" in body["link"]
+    assert "/media/" not in body["link"]
+
+
+def test_behind_nginx_the_web_server_sends_the_bytes(stored, viewer_client, settings):
+    settings.DOCUMENTS_ACCEL_REDIRECT = "/protected-files/"
+    response = viewer_client.get(stored.file.url)
+    assert response["X-Accel-Redirect"] == f"/protected-files/{stored.file.name}"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content == b""
+
+
+def test_a_refused_upload_through_the_api_stores_nothing(db, coordinator_api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    forum = ForumFactory()
+    response = coordinator_api.post(
+        "/api/v1/forum-documents/",
+        {"forum": forum.pk, "kind": "programme", "file": upload("x.pdf", b"%PDF-1.4\n" + PAGE)},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "web page" in str(response.json())
+    assert not ForumDocument.objects.exists()
+    assert not any(tmp_path.rglob("*.pdf"))

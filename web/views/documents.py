@@ -1,0 +1,36 @@
+"""Uploaded forum documents, served only to signed-in users who may read them, and always
+as downloads: a file never opens as a page on our own domain, whatever it contains."""
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+
+from crm.documents import document_media_type
+from crm.models import ForumDocument
+from web.access import page
+
+
+@page("crm.view_forum", "crm.view_forumdocument")
+def document_download(request, name: str):
+    # Only files that a document row points to: nothing else under MEDIA_ROOT is served.
+    document = get_object_or_404(ForumDocument.objects.exclude(file=""), file=name)
+    filename = document.file.name.rsplit("/", 1)[-1]
+    prefix = settings.DOCUMENTS_ACCEL_REDIRECT
+    if prefix:
+        # Behind nginx: the web server sends the bytes from an internal location, after
+        # this view has checked who asks (docs/deployment.md).
+        response = HttpResponse(content_type=document_media_type(filename))
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{document.file.name}"
+    else:
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(handle, content_type=document_media_type(filename))
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    # Should a browser render it anyway, the page could run nothing and reach nothing.
+    response._csp_replace = {"default-src": ["'none'"], "sandbox": [""]}
+    return response
