@@ -2,12 +2,14 @@
 
 A template may use only the fields below; anything else is refused when the template is
 saved, so a typo never reaches a recipient as an empty gap. ``{% include %}``,
-``{% extends %}`` and custom tag libraries are not available.
+``{% extends %}``, loops and custom tag libraries are not available, and what a template
+renders is bounded (message_tags, OUTREACH_MAX_RENDERED_CHARS).
 """
 
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
@@ -35,7 +37,12 @@ ROOTS = {name.split(".")[0] for name in FIELDS}
 
 class MessageEngine(Engine):
     # Without loader_tags: no {% include %} or {% extends %} reaching the server's files.
-    default_builtins = ["django.template.defaulttags", "django.template.defaultfilters"]
+    # message_tags comes last, so its narrower tags and bounded filters win.
+    default_builtins = [
+        "django.template.defaulttags",
+        "django.template.defaultfilters",
+        "outreach.message_tags",
+    ]
 
 
 ENGINE = MessageEngine(libraries={}, autoescape=True)
@@ -75,7 +82,9 @@ def template_check(source: str, field: str) -> None:
             }
         )
     try:
-        compiled.render(Context(_nested(FIELDS)))
+        _bounded(compiled.render(Context(_nested(FIELDS))))
+    except RenderedTooLarge as error:
+        raise ValidationError({field: str(error)}) from error
     except Exception as error:
         raise ValidationError({field: _("Template error: %(error)s") % {"error": error}}) from error
 
@@ -108,10 +117,26 @@ def compile_translation(translation) -> Compiled:
     )
 
 
+class RenderedTooLarge(ValueError):
+    """A template that renders more than a message can reasonably hold."""
+
+
+def _bounded(text: str) -> str:
+    limit = settings.OUTREACH_MAX_RENDERED_CHARS
+    if len(text) > limit:
+        raise RenderedTooLarge(
+            _("The message renders to %(size)s characters; a message may have at most %(limit)s.")
+            % {"size": f"{len(text):,}", "limit": f"{limit:,}"}
+        )
+    return text
+
+
 def render(compiled: Compiled, context: dict) -> Rendered:
-    """Render for one recipient. Subject and text are plain (no HTML escaping)."""
-    subject = compiled.subject.render(Context(context, autoescape=False))
-    text = compiled.body_text.render(Context(context, autoescape=False))
-    html = compiled.body_html.render(Context(context)) if compiled.body_html else ""
+    """Render for one recipient. Subject and text are plain (no HTML escaping). Each part
+    is held to OUTREACH_MAX_RENDERED_CHARS (the filters themselves are bounded too, see
+    message_tags, so no part can grow far past it before this check)."""
+    subject = _bounded(compiled.subject.render(Context(context, autoescape=False)))
+    text = _bounded(compiled.body_text.render(Context(context, autoescape=False)))
+    html = _bounded(compiled.body_html.render(Context(context))) if compiled.body_html else ""
     # A subject is one line: line breaks in it would let a field inject headers.
     return Rendered(subject=" ".join(subject.split()), body_text=text, body_html=html)

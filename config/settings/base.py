@@ -350,6 +350,10 @@ OUTREACH_RATE_PER_MINUTE = env.int("OUTREACH_RATE_PER_MINUTE", default=0)
 OUTREACH_HOLD_AFTER_BOUNCES = env.int("OUTREACH_HOLD_AFTER_BOUNCES", default=3)
 OUTREACH_REMINDER_DAYS = env.int("OUTREACH_REMINDER_DAYS", default=7)
 OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", default=10)
+# The most one part of a message (subject, text, HTML) may render to (an HTML body may be
+# 200,000 characters of source, plus its fields); a template that renders more is refused
+# when saved, and a message that would is not sent.
+OUTREACH_MAX_RENDERED_CHARS = env.int("OUTREACH_MAX_RENDERED_CHARS", default=300_000)
 OUTREACH_FALLBACK_LANGUAGES = env.list("OUTREACH_FALLBACK_LANGUAGES", default=["ru", "en", "kk"])
 OUTREACH_UNSUBSCRIBE_MAX_AGE = env.int("OUTREACH_UNSUBSCRIBE_MAX_AGE", default=60 * 60 * 24 * 400)
 OUTREACH_INVITATION_MAX_AGE = env.int("OUTREACH_INVITATION_MAX_AGE", default=60 * 60 * 24 * 90)

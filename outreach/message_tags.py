@@ -1,0 +1,96 @@
+"""The template language of messages: Django's, narrowed to what a message needs and
+bounded in what it can produce.
+
+A template is written by a coordinator and rendered for every recipient by the workers, so
+a short template must not be able to render megabytes (``{{ x|ljust:"20000000" }}``, a
+``{% lorem 9999999 %}``), reveal the server (``{% debug %}``), or let a recipient's own
+name through unescaped into the HTML part (``|safe``). Loops and the tags that only make
+sense with them are left out: a message's fields are single values. What remains is
+registered over Django's built-ins (outreach.rendering.MessageEngine), so these win.
+"""
+
+import re
+
+from django import template
+from django.template import TemplateSyntaxError, defaultfilters, defaulttags
+
+register = template.Library()
+
+# Widths and precisions past these only pad a message with blanks or digits.
+MAX_WIDTH = 200
+MAX_DIGITS = 20
+
+ALLOWED_TAGS = ("if", "with", "firstof", "now", "spaceless", "autoescape", "comment", "filter",
+                "templatetag", "verbatim")  # fmt: skip
+REFUSED_FILTERS = ("safe", "safeseq", "pprint", "unordered_list", "linenumbers", "random")
+
+
+def _refuse_tag(name: str):
+    def refuse(parser, token):
+        raise TemplateSyntaxError(
+            f"{{% {name} %}} is not available in messages; you can use: "
+            + ", ".join(ALLOWED_TAGS)
+            + "."
+        )
+
+    return refuse
+
+
+for _name in defaulttags.register.tags:
+    if _name not in ALLOWED_TAGS:
+        register.tag(_name, _refuse_tag(_name))
+
+
+def _refuse_filter(name: str):
+    def refuse(value, arg=None):
+        raise TemplateSyntaxError(f"The filter |{name} is not available in messages.")
+
+    return refuse
+
+
+for _name in REFUSED_FILTERS:
+    register.filter(_name, _refuse_filter(_name))
+
+
+def _width(arg) -> int:
+    try:
+        width = int(arg)
+    except (TypeError, ValueError) as error:
+        raise TemplateSyntaxError(f"A width must be a number, not {arg!r}.") from error
+    if abs(width) > MAX_WIDTH:
+        raise TemplateSyntaxError(f"A width in a message can be at most {MAX_WIDTH}.")
+    return width
+
+
+@register.filter(is_safe=True)
+def ljust(value, arg):
+    return defaultfilters.ljust(value, _width(arg))
+
+
+@register.filter(is_safe=True)
+def rjust(value, arg):
+    return defaultfilters.rjust(value, _width(arg))
+
+
+@register.filter(is_safe=True)
+def center(value, arg):
+    return defaultfilters.center(value, _width(arg))
+
+
+@register.filter(is_safe=True)
+def stringformat(value, arg):
+    if any(int(number) > MAX_WIDTH for number in re.findall(r"\d+", str(arg))):
+        raise TemplateSyntaxError(f"A width in a message can be at most {MAX_WIDTH}.")
+    return defaultfilters.stringformat(value, arg)
+
+
+@register.filter(is_safe=True)
+def floatformat(value, arg=-1):
+    digits = re.sub(r"[gu]", "", str(arg))
+    try:
+        too_many = abs(int(digits or 0)) > MAX_DIGITS
+    except ValueError as error:
+        raise TemplateSyntaxError(f"floatformat takes a number of digits, not {arg!r}.") from error
+    if too_many:
+        raise TemplateSyntaxError(f"floatformat can show at most {MAX_DIGITS} digits.")
+    return defaultfilters.floatformat(value, arg)
