@@ -13,6 +13,8 @@ import re
 
 from django import template
 from django.template import TemplateSyntaxError, defaultfilters, defaulttags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -28,9 +30,8 @@ REFUSED_FILTERS = ("safe", "safeseq", "pprint", "unordered_list", "linenumbers",
 def _refuse_tag(name: str):
     def refuse(parser, token):
         raise TemplateSyntaxError(
-            f"{{% {name} %}} is not available in messages; you can use: "
-            + ", ".join(ALLOWED_TAGS)
-            + "."
+            _("{%% %(tag)s %%} is not available in messages; you can use: %(tags)s.")
+            % {"tag": name, "tags": ", ".join(ALLOWED_TAGS)}
         )
 
     return refuse
@@ -43,7 +44,9 @@ for _name in defaulttags.register.tags:
 
 def _refuse_filter(name: str):
     def refuse(value, arg=None):
-        raise TemplateSyntaxError(f"The filter |{name} is not available in messages.")
+        raise TemplateSyntaxError(
+            _("The filter |%(filter)s is not available in messages.") % {"filter": name}
+        )
 
     return refuse
 
@@ -52,13 +55,16 @@ for _name in REFUSED_FILTERS:
     register.filter(_name, _refuse_filter(_name))
 
 
+_TOO_WIDE = gettext_lazy("A width in a message can be at most %(max)d.")
+
+
 def _width(arg) -> int:
     try:
         width = int(arg)
     except (TypeError, ValueError) as error:
-        raise TemplateSyntaxError(f"A width must be a number, not {arg!r}.") from error
+        raise TemplateSyntaxError(_("A width must be a number, not %r.") % (arg,)) from error
     if abs(width) > MAX_WIDTH:
-        raise TemplateSyntaxError(f"A width in a message can be at most {MAX_WIDTH}.")
+        raise TemplateSyntaxError(_TOO_WIDE % {"max": MAX_WIDTH})
     return width
 
 
@@ -80,7 +86,7 @@ def center(value, arg):
 @register.filter(is_safe=True)
 def stringformat(value, arg):
     if any(int(number) > MAX_WIDTH for number in re.findall(r"\d+", str(arg))):
-        raise TemplateSyntaxError(f"A width in a message can be at most {MAX_WIDTH}.")
+        raise TemplateSyntaxError(_TOO_WIDE % {"max": MAX_WIDTH})
     return defaultfilters.stringformat(value, arg)
 
 
@@ -90,7 +96,11 @@ def floatformat(value, arg=-1):
     try:
         too_many = abs(int(digits or 0)) > MAX_DIGITS
     except ValueError as error:
-        raise TemplateSyntaxError(f"floatformat takes a number of digits, not {arg!r}.") from error
+        raise TemplateSyntaxError(
+            _("floatformat takes a number of digits, not %r.") % (arg,)
+        ) from error
     if too_many:
-        raise TemplateSyntaxError(f"floatformat can show at most {MAX_DIGITS} digits.")
+        raise TemplateSyntaxError(
+            _("floatformat can show at most %(max)d digits.") % {"max": MAX_DIGITS}
+        )
     return defaultfilters.floatformat(value, arg)
