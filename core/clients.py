@@ -1,19 +1,28 @@
 """Who is asking: the client's address, the same for sign-in lockouts and API throttles."""
 
+import ipaddress
+
 from django.conf import settings
 
 
-def client_address(request) -> str:
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
     """REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the address the outermost of them
     saw (counted from the right of X-Forwarded-For: what a client writes there itself is
-    further left and is never believed)."""
+    further left and is never believed). None when there is no valid address (a request
+    built in code, such as a test's forced login)."""
     proxies = settings.PROXY_COUNT
     if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part for part in header.split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            address = _valid(forwarded[-proxies])
+            if address:
+                return address
+    return _valid(request.META.get("REMOTE_ADDR", "") or "")

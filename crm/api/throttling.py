@@ -23,7 +23,7 @@ class _RatesFromSettings:
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
 
     def get_ident(self, request):
-        return client_address(request)
+        return client_address(request) or "unknown"
 
 
 class AnonymousThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
@@ -35,7 +35,7 @@ class UserThrottle(_RatesFromSettings, throttling.UserRateThrottle):
 
 
 def _failure_key(request) -> str:
-    return f"civicnet:api:auth-failures:{client_address(request)}"
+    return f"civicnet:api:auth-failures:{client_address(request) or 'unknown'}"
 
 
 def auth_failure_record(request) -> None:

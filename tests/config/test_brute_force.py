@@ -107,3 +107,19 @@ def test_each_user_has_a_request_rate(staff, settings):
     assert [r.status_code for r in answers] == [200] * 5 + [429] * 2
     assert int(answers[-1]["Retry-After"]) > 0
     assert "throttled" in answers[-1].json()["detail"].lower()
+
+
+def test_a_forwarded_value_that_is_not_an_address_is_ignored(staff, settings):
+    """A misconfigured proxy chain must not let a made-up value reach the lockout table
+    (PostgreSQL would refuse it, and the sign-in would fail with a server error)."""
+    settings.PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        assert sign_in(client, "/login/", f"guess-{i}").status_code in (200, 429)
+    assert AccessAttempt.objects.get().ip_address == "192.0.2.1"
+
+
+def test_a_login_made_in_code_has_no_address_and_is_still_logged(staff):
+    client = Client()
+    client.force_login(staff)  # a request built in code: no REMOTE_ADDR
+    assert client.get("/").status_code == 200
