@@ -63,7 +63,8 @@ class Heartbeat(bootsteps.StartStopStep):
         self.record = json.dumps({"hostname": consumer.hostname, "pid": os.getpid()})
         self.touch()
         self.entry = consumer.timer.call_repeatedly(settings.WORKER_HEARTBEAT_SECONDS, self.touch)
-        sweeps_send(consumer)
+        if settings.WORKER_SWEEP_ON_CONNECT:
+            sweeps_send(consumer)
 
     def touch(self) -> None:
         try:

@@ -213,6 +213,9 @@ WORKER_HEARTBEAT_DIR = env.path(
     "WORKER_HEARTBEAT_DIR", default=Path(tempfile.gettempdir()) / "civicnet-workers"
 )
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+# Each time a worker (re)connects it sends the periodic sweeps at once, so work lost with an
+# emptied broker comes back in seconds (tests that decide when work starts turn it off).
+WORKER_SWEEP_ON_CONNECT = env.bool("WORKER_SWEEP_ON_CONNECT", default=True)
 
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

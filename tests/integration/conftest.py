@@ -43,6 +43,8 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "CELERY_BROKER_URL": broker,
             "CELERY_RESULT_BACKEND": broker,
+            # The test decides when work starts: no sweep when the worker connects.
+            "WORKER_SWEEP_ON_CONNECT": "false",
             **env,
         }
         self.process: subprocess.Popen | None = None

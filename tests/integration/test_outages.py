@@ -58,7 +58,8 @@ def finished(mailing) -> bool:
 def worker_on(broker: str, env: dict, tmp_path) -> WorkerProcess:
     queue = f"outage-{uuid.uuid4().hex[:8]}"
     env = {"WORKER_HEARTBEAT_DIR": str(tmp_path / "heartbeats"), "WORKER_HEARTBEAT_SECONDS": "1",
-           "OUTREACH_RETRY_BASE_SECONDS": "0.5", **env}  # fmt: skip
+           "OUTREACH_RETRY_BASE_SECONDS": "0.5", "WORKER_SWEEP_ON_CONNECT": "true",
+           **env}  # fmt: skip
     return WorkerProcess(broker, env, queue, queue)
 
 
@@ -207,14 +208,14 @@ def test_postgresql_restarted_mid_send_loses_nothing_and_recovers_in_seconds(
 ):
     cluster, url = private_database
     forum, _ = consenting_attendees(800)
-    mailing = new_mailing(forum, settings)
     sink.handler.reply_delay = 0.01
     # A long lease: rows that waited for it would hold the mailing up for a minute.
     env = {"DATABASE_URL": url, "EMAIL_URL": sink.url, "OUTREACH_LEASE_SECONDS": "60",
-           "OUTREACH_SENDERS": "3"}  # fmt: skip
+           "OUTREACH_SENDERS": "3", "WORKER_SWEEP_ON_CONNECT": "false"}  # fmt: skip
     worker = worker_on(private_redis.url(), env, tmp_path)
     workers.append(worker)
     worker.start()
+    mailing = new_mailing(forum, settings)
     client = Celery("test-client", broker=private_redis.url(), backend=private_redis.url())
     result = client.send_task("outreach.outbox_work", args=[mailing.pk], queue=worker.queue)
     assert wait_for(lambda: sink.handler.deliveries >= 200, timeout=60)
