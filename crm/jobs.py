@@ -53,7 +53,10 @@ def database_lost(error: BaseException) -> bool:
         return False
     if connection.in_atomic_block:
         return False  # the caller's transaction: not ours to judge or to reconnect
-    return connection.connection is None or not connection.is_usable()
+    try:
+        return connection.connection is None or not connection.is_usable()
+    except Exception:  # a connection too broken even to ask
+        return True
 
 
 def database_wait(patience: float = DATABASE_PATIENCE) -> bool:

@@ -22,6 +22,7 @@ from network.models import ActorMetrics, NetworkSnapshot
 from network.services import analysis_parameters
 from outreach.models import Mailing, OutboxMessage
 from outreach.services.mailings import mailing_create, mailing_start, template_save
+from tests.conftest import service_unavailable
 from tests.integration.conftest import ROOT, WorkerProcess, wait_for
 from tests.outreach.helpers import consenting_attendees
 from tests.private_services import terminate
@@ -153,7 +154,7 @@ def supervised_pid(run_dir, name: str) -> int:
 
 def test_make_worker_restarts_a_dead_worker_and_beat_and_reports_health(private_redis, tmp_path):
     if shutil.which("supervisord", path=str(ROOT / ".venv/bin")) is None:
-        pytest.skip("supervisord is not installed in .venv")
+        service_unavailable("supervisord is not installed in .venv (pyproject.toml lists it)")
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     heartbeats = tmp_path / "heartbeats"

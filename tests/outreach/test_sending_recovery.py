@@ -86,3 +86,31 @@ def test_held_rows_go_back_at_once_and_rows_past_their_last_line_do_not(smtp_sin
         "queued", None, 0,
     )  # fmt: skip
     assert (maybe_accepted.status, maybe_accepted.lease_until) == ("sending", later)
+
+
+def test_under_a_rate_limit_a_sender_waits_for_redis_rather_than_exceed_it():
+    import redis
+
+    from outreach.services.sending import RateLimiter
+
+    class RedisComingBack:
+        def __init__(self):
+            self.refusals, self.count = 2, 0
+
+        def incr(self, key):
+            if self.refusals:
+                self.refusals -= 1
+                raise redis.ConnectionError("Connection refused")
+            self.count += 1
+            return self.count
+
+        def expire(self, key, seconds):
+            pass
+
+    slept = []
+    limiter = RateLimiter(limit=10, clock=lambda: 0.0, sleep=slept.append)
+    limiter.redis = RedisComingBack()
+    limiter.redis_errors = (redis.ConnectionError, redis.TimeoutError)
+    limiter.wait()
+    assert slept == [1.0, 1.0]  # waited twice, then counted the message
+    assert limiter.redis.count == 1
