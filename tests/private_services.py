@@ -86,6 +86,9 @@ class PrivatePostgres:
         for tool in ("initdb", "pg_ctl"):
             if not (POSTGRES_BIN / tool).exists():
                 raise Unavailable(f"{POSTGRES_BIN / tool} is missing (set POSTGRES_BIN)")
+        for client in ("psql", "pg_dump"):
+            if shutil.which(client) is None:
+                raise Unavailable(f"{client} is not installed")
         self.as_user: list[str] = []
         if os.geteuid() == 0:
             runuser = shutil.which("runuser")
