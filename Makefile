@@ -59,9 +59,17 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A Celery worker and beat under supervisord (scripts/supervisord.conf), which restarts
+# either whenever it exits: a worker must outlive its services, and if it dies all the same
+# nothing may wait for a person to notice. supervisord is a well-kept tool for exactly this;
+# honcho and similar Procfile runners stop everything when one process exits instead.
+# `$(BIN)/python manage.py worker_health` tells whether the worker is consuming.
+WORKER_RUN_DIR ?= $(CURDIR)/$(VENV)/worker
 worker: install
-	$(BIN)/celery -A tasks.celery worker --beat --schedule $(VENV)/celerybeat-schedule \
-		--loglevel=INFO --concurrency=$${CONCURRENCY:-2}
+	mkdir -p $(WORKER_RUN_DIR)
+	WORKER_RUN_DIR=$(WORKER_RUN_DIR) WORKER_VENV=$(CURDIR)/$(VENV) \
+		CONCURRENCY=$${CONCURRENCY:-2} WORKER_LOGLEVEL=$${WORKER_LOGLEVEL:-INFO} \
+		exec $(BIN)/supervisord -c scripts/supervisord.conf
 
 bench: install
 	$(BIN)/python bench/generate_network.py

@@ -20,7 +20,7 @@ class EngagementSnapshot(models.Model):
     day it runs"), then filled in by a worker, or at once without a broker."""
 
     created = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, default="queued")  # queued, done, failed
+    status = models.CharField(max_length=20, default="queued")  # queued, running, done, failed
     trigger = models.CharField(max_length=20, default="manual")  # manual, automatic, command
     as_of = models.DateField(
         null=True, blank=True, help_text="Attendance up to and including this date."
@@ -29,6 +29,10 @@ class EngagementSnapshot(models.Model):
     timings = models.JSONField(default=dict, blank=True)
     sizes = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Written when a worker claims the snapshot and as it goes: a running snapshot whose
+    # heartbeat is older than ENGAGEMENT_LEASE_SECONDS (its worker died), or empty (handed
+    # back after the database went away), is taken over (core.jobs).
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-as_of", "-id"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.jobs import job_claim, job_stopped, jobs_to_dispatch
 from crm.bulk import analyse, bulk_insert
 from crm.models import ContactList, ContactListKind
 from crm.services.lists import contact_list_create
@@ -46,7 +47,8 @@ def engagement_snapshot_request(
     snapshot = EngagementSnapshot.objects.create(
         as_of=as_of, trigger=trigger, parameters=EngagementParameters().as_dict()
     )
-    transaction.on_commit(lambda: engagement_snapshot_build_task.delay(snapshot.pk))
+    # robust: with the broker down the request still succeeds; the sweep sends it later.
+    transaction.on_commit(lambda: engagement_snapshot_build_task.delay(snapshot.pk), robust=True)
     return snapshot
 
 
@@ -68,27 +70,37 @@ def engagement_recompute_schedule() -> None:
     transaction.on_commit(
         lambda: engagement_snapshot_build_task.apply_async(
             (snapshot.pk,), countdown=settings.ENGAGEMENT_RECOMPUTE_DELAY
-        )
+        ),
+        robust=True,
     )
 
 
 def engagement_snapshot_build(*, snapshot_id: int) -> EngagementSnapshot | None:
     """Compute a queued snapshot: every contact's, organisation's and sector's engagement
-    as of its date (today if none). A second call for the same snapshot does nothing."""
-    claimed = EngagementSnapshot.objects.filter(pk=snapshot_id, status="queued").update(
-        status="running"
-    )
-    if not claimed:
+    as of its date (today if none). A second call for the same snapshot does nothing; a
+    snapshot whose worker died (no heartbeat for ENGAGEMENT_LEASE_SECONDS) or lost the
+    database is taken over."""
+    if not job_claim(
+        EngagementSnapshot, snapshot_id, lease_seconds=settings.ENGAGEMENT_LEASE_SECONDS
+    ):
         return None
     snapshot = EngagementSnapshot.objects.get(pk=snapshot_id)
     try:
         _compute_into(snapshot)
     except Exception as error:
-        EngagementSnapshot.objects.filter(pk=snapshot_id).update(
-            status="failed", error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        raise
+        # A lost database connection hands the snapshot back (JobInterrupted: the task
+        # retries); anything else fails it.
+        job_stopped(EngagementSnapshot, snapshot_id, error, failed={"status": "failed"})
     return snapshot
+
+
+def engagement_snapshots_to_dispatch() -> list[int]:
+    """Snapshots no worker is on (see ``core.jobs.jobs_to_dispatch``)."""
+    return jobs_to_dispatch(
+        EngagementSnapshot,
+        lease_seconds=settings.ENGAGEMENT_LEASE_SECONDS,
+        queued_for=settings.ENGAGEMENT_RECOMPUTE_DELAY + 60,
+    )
 
 
 def engagement_snapshot_compute(

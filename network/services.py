@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from core.jobs import job_claim, job_stopped, jobs_to_dispatch
 from crm.bulk import analyse, bulk_insert
 from crm.models import Programme
 
@@ -86,7 +86,8 @@ def network_snapshot_request(
         trigger=trigger,
         parameters=(parameters or analysis_parameters()).as_dict(),
     )
-    transaction.on_commit(lambda: network_snapshot_build_task.delay(snapshot.pk))
+    # robust: with the broker down the request still succeeds; the sweep sends it later.
+    transaction.on_commit(lambda: network_snapshot_build_task.delay(snapshot.pk), robust=True)
     return snapshot
 
 
@@ -114,20 +115,27 @@ def network_recompute_schedule() -> None:
     transaction.on_commit(
         lambda: network_snapshot_build_task.apply_async(
             (snapshot.pk,), countdown=settings.NETWORK_RECOMPUTE_DELAY
-        )
+        ),
+        robust=True,
     )
 
 
 def _claim(snapshot_id: int) -> bool:
-    """Take a queued snapshot, or one whose worker stopped sending heartbeats (killed)."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.NETWORK_LEASE_SECONDS)
-    return bool(
-        NetworkSnapshot.objects.filter(pk=snapshot_id)
-        .filter(
-            Q(status=SnapshotStatus.QUEUED) | Q(status=SnapshotStatus.RUNNING, heartbeat__lt=stale)
-        )
-        .update(status=SnapshotStatus.RUNNING, started=now, heartbeat=now, stage="", error="")
+    """Take a queued snapshot, one handed back after a lost database connection, or one
+    whose worker stopped sending heartbeats (killed)."""
+    if not job_claim(NetworkSnapshot, snapshot_id, lease_seconds=settings.NETWORK_LEASE_SECONDS):
+        return False
+    NetworkSnapshot.objects.filter(pk=snapshot_id).update(started=timezone.now(), stage="")
+    return True
+
+
+def network_snapshots_to_dispatch() -> list[int]:
+    """Snapshots no worker is on (see ``core.jobs.jobs_to_dispatch``). A queued one is
+    given its debounce delay and a minute more before the sweep sends it again."""
+    return jobs_to_dispatch(
+        NetworkSnapshot,
+        lease_seconds=settings.NETWORK_LEASE_SECONDS,
+        queued_for=settings.NETWORK_RECOMPUTE_DELAY + 60,
     )
 
 
@@ -171,13 +179,11 @@ def network_snapshot_build(
                 NetworkTie._meta.db_table)  # fmt: skip
         progress("done", 100)
     except Exception as error:
-        logger.exception("network snapshot %s failed", snapshot_id)
-        NetworkSnapshot.objects.filter(pk=snapshot_id).update(
-            status=SnapshotStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished=timezone.now(),
-        )
-        raise
+        logger.exception("network snapshot %s stopped", snapshot_id)
+        # A lost database connection hands the snapshot back (JobInterrupted: the task
+        # retries); anything else fails it.
+        failed = {"status": SnapshotStatus.FAILED, "finished": timezone.now()}
+        job_stopped(NetworkSnapshot, snapshot_id, error, failed=failed)
     return snapshot
 
 

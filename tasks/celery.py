@@ -9,12 +9,23 @@ import os
 from celery import Celery
 from celery.signals import worker_init
 
+from tasks.health import Heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery(
-    "civicnet", include=["tasks.diagnostics", "tasks.network", "tasks.engagement", "tasks.outreach"]
+    "civicnet",
+    include=[
+        "tasks.diagnostics",
+        "tasks.network",
+        "tasks.engagement",
+        "tasks.outreach",
+        "tasks.snapshots",
+    ],
 )
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# A heartbeat file while connected, and the sweeps sent on each (re)connection.
+app.steps["consumer"].add(Heartbeat)
 
 
 @worker_init.connect

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from core.jobs import JobInterrupted
 from outreach.services.invitations import invitation_reminders_due
 from outreach.services.mailings import follow_ups_due, mailings_due
 from outreach.services.sending import (
@@ -13,7 +14,16 @@ from outreach.services.sending import (
 )
 
 
-@shared_task(name="outreach.outbox_work", bind=True)
+# The database went away and did not come back in time (or too often): try again soon,
+# with backoff (1 s, 2 s, 4 s... up to a minute); the minute's sweep remains if all fail.
+@shared_task(
+    name="outreach.outbox_work",
+    bind=True,
+    autoretry_for=(JobInterrupted,),
+    retry_backoff=1,
+    retry_backoff_max=60,
+    max_retries=30,
+)
 def outbox_work_task(self, mailing_id: int) -> dict:
     """Send what can be sent now; when retries wait for their backoff, come back then.
 

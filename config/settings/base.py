@@ -6,6 +6,7 @@ CELERY_BROKER_URL at Redis for a real deployment.
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "engagement",
     "outreach",
     "web",
+    "tasks",  # worker commands (worker_health); the Celery app itself is tasks.celery
     "anymail",
 ]
 
@@ -233,7 +235,41 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker outlives a broker outage of any length: it reconnects for ever (Celery's default
+# gives up after 100 attempts, some 50 minutes, and the worker exits), also at start-up and
+# after channel errors. Work lost with the broker's queue comes back from the database: the
+# periodic sweeps, and a sweep the worker sends each time it (re)connects (tasks.health).
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged task to another worker after this long; it must exceed
+    # the longest countdown (the recompute debounce). A task running longer than this (a
+    # long mailing) may then run twice at once, which the database's claims make harmless.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+}
+# A running task keeps running while the worker reconnects: it needs the database and the
+# SMTP server, not the broker, and cancelling a send would stop it at the worst moment. Its
+# message is acknowledged late or redelivered, and tasks are safe to run twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Results are stored in Redis too: wait for it rather than fail a task that did its work.
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_SLEEP_BETWEEN_RETRIES_MS = 10_000
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+CELERY_REDIS_SOCKET_KEEPALIVE = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+# Each worker touches a file in this directory every WORKER_HEARTBEAT_SECONDS while it is
+# connected and consuming; `manage.py worker_health` reads it (tasks.health).
+WORKER_HEARTBEAT_DIR = env.path(
+    "WORKER_HEARTBEAT_DIR", default=Path(tempfile.gettempdir()) / "civicnet-workers"
+)
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+# Each time a worker (re)connects it sends the periodic sweeps at once, so work lost with an
+# emptied broker comes back in seconds (tests that decide when work starts turn it off).
+WORKER_SWEEP_ON_CONNECT = env.bool("WORKER_SWEEP_ON_CONNECT", default=True)
 
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -313,7 +349,8 @@ NETWORK_PLENARY_CAP = env.int("NETWORK_PLENARY_CAP", default=None)
 NETWORK_MAX_TIES = env.int("NETWORK_MAX_TIES", default=50_000_000)
 # Seconds an automatic recompute waits after a change, gathering the changes that follow.
 NETWORK_RECOMPUTE_DELAY = env.int("NETWORK_RECOMPUTE_DELAY", default=120)
-# A running snapshot whose worker sent no heartbeat for this long is taken over.
+# A running snapshot whose worker sent no heartbeat for this long is taken over (the
+# heartbeat comes with each stage of the analysis, the longest of which takes minutes).
 NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 
 # --- Engagement ---------------------------------------------------------------------------
@@ -322,6 +359,9 @@ NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 ENGAGEMENT_REGULAR_MIN_FORUMS = env.int("ENGAGEMENT_REGULAR_MIN_FORUMS", default=3)
 ENGAGEMENT_LAPSED_MISSED = env.int("ENGAGEMENT_LAPSED_MISSED", default=3)
 ENGAGEMENT_RECOMPUTE_DELAY = env.int("ENGAGEMENT_RECOMPUTE_DELAY", default=60)
+# A running snapshot whose worker sent no heartbeat for this long is taken over (a whole
+# national snapshot takes under a minute).
+ENGAGEMENT_LEASE_SECONDS = env.int("ENGAGEMENT_LEASE_SECONDS", default=600)
 
 # --- Outreach ----------------------------------------------------------------------------
 # Where recipients' links point (unsubscribe, invitation answers): the public HTTPS address.
@@ -363,6 +403,7 @@ ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 CELERY_BEAT_SCHEDULE = {
     "outreach-due": {"task": "outreach.due", "schedule": 60.0},
     "outreach-sweep": {"task": "outreach.sweep", "schedule": 60.0},
+    "snapshots-sweep": {"task": "snapshots.sweep", "schedule": 60.0},
 }
 
 # Consent records dated before this year are refused as mistakes (1900, 1970).

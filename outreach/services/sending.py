@@ -10,6 +10,11 @@ Exactly once, from the database:
   another waits on the network), and they take turns for that instant, so a killed
   process has at most one such message;
 - rows a dead worker had claimed but not sent go back to the queue when their lease ends;
+- a worker that loses the database keeps what it knows: when the database answers again
+  (within seconds of a restart) it records the messages the server accepted meanwhile,
+  writes the other outcomes it could not, and hands back at once the rows it had claimed
+  and never started to end (a message whose last line was never sent cannot have been
+  accepted). Then it carries on. See ``Sender.put_right``;
 - each claim has its own token. Nobody hands a row back before its lease ends, so within
   the first half of the lease the worker knows its rows are its own without asking; after
   that (a stalled SMTP server, a slow rate limit) it renews the lease on the rows it still
@@ -17,6 +22,7 @@ Exactly once, from the database:
   only on rows that carry the worker's token.
 """
 
+import contextlib
 import logging
 import random
 import smtplib
@@ -33,8 +39,10 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core.jobs import JobInterrupted, database_lost, database_wait
 from crm.selectors.consent import consent_states
 
 from ..messages import mailing_fields, message_build
@@ -145,6 +153,7 @@ class RateLimiter:
             import redis
 
             self.redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+            self.redis_errors = (redis.ConnectionError, redis.TimeoutError)
 
     def wait(self) -> None:
         if not self.limit:
@@ -153,8 +162,15 @@ class RateLimiter:
             minute = int(self.clock() // 60)
             if self.redis is not None:
                 key = f"civicnet:outreach:rate:{minute}"
-                used = self.redis.incr(key)
-                self.redis.expire(key, 120)
+                try:
+                    used = self.redis.incr(key)
+                    self.redis.expire(key, 120)
+                except self.redis_errors as error:
+                    # The shared count is unknown while Redis is away: wait for it rather
+                    # than exceed the limit (the row's lease is renewed after the wait).
+                    logger.warning("rate limit: Redis unavailable (%s); waiting", error)
+                    self.sleep(1.0)
+                    continue
             else:
                 with self.local_lock:
                     self.local[minute] += 1
@@ -227,36 +243,94 @@ def outbox_work(*, mailing_id: int) -> dict:
     """Send a mailing's queued messages until none can be claimed now.
 
     Returns counts, and ``retry_in`` (seconds) when some rows wait for a backoff to end.
-    Safe to run in several workers at once and to run twice.
+    Safe to run in several workers at once and to run twice. When the database goes away
+    the senders stop; once it answers again their rows are put right and sending goes on
+    (``JobInterrupted`` if it does not come back, or goes away too often).
     """
-    mailing = Mailing.objects.select_related("template", "forum", "working_group").get(
-        pk=mailing_id
-    )
-    if mailing.status != MailingStatus.SENDING:
-        return {"status": mailing.status}
+    stats: Counter = Counter()
+    interrupted = None
+    for _round in range(_ROUNDS):
+        senders: list[Sender] = []
+        try:
+            mailing = Mailing.objects.select_related("template", "forum", "working_group").get(
+                pk=mailing_id
+            )
+            if mailing.status != MailingStatus.SENDING:
+                return {**stats, "status": mailing.status}
+            senders = _senders_for(mailing)
+            if not _senders_run(senders):
+                return {**_stats(stats, senders), **mailing_finish_if_done(mailing_id)}
+        except Exception as error:
+            if not database_lost(error):
+                raise
+            interrupted = error
+        _stats(stats, senders)
+        stats["database_lost"] += 1
+        _senders_put_right(senders)
+    raise JobInterrupted(f"the database went away {_ROUNDS} times: {interrupted}")
+
+
+# Rounds of sending in one task, each ended by a lost database: after that the task is
+# retried later (tasks.outreach), and the sweep is there if that fails too.
+_ROUNDS = 5
+
+
+def _senders_for(mailing) -> list["Sender"]:
     compiled = {t.language: compile_translation(t) for t in mailing.template.translations.all()}
     shared = mailing_fields(mailing)
     limiter = RateLimiter()
     halt = threading.Event()
-    senders = [Sender(mailing, compiled, shared, limiter, halt=halt) for _ in range(_senders())]
-    stats: Counter = Counter()
+    return [Sender(mailing, compiled, shared, limiter, halt=halt) for _ in range(_senders())]
+
+
+def _senders_run(senders: list["Sender"]) -> bool:
+    """Run the senders until they are done; True if they stopped because the database
+    went away (their rows are then put right by ``_senders_put_right``)."""
     if len(senders) == 1:
-        stats.update(senders[0].run())
-    else:
-        errors = []
-        with ThreadPoolExecutor(len(senders), thread_name_prefix="outbox-sender") as pool:
-            for result in [pool.submit(sender.run_in_thread) for sender in senders]:
-                try:
-                    stats.update(result.result())
-                except SendingHalted:
-                    pass  # stopped because of another sender's error, raised below
-                except Exception as error:
-                    errors.append(error)
-        if errors:
-            raise errors[0]
-        if halt.is_set():
-            raise SendingHalted
-    return {**stats, **mailing_finish_if_done(mailing_id)}
+        try:
+            senders[0].run()
+        except Exception:
+            if senders[0].lost_database is None:
+                raise
+        return senders[0].lost_database is not None
+    errors = []
+    with ThreadPoolExecutor(len(senders), thread_name_prefix="outbox-sender") as pool:
+        for result in [pool.submit(sender.run_in_thread) for sender in senders]:
+            try:
+                result.result()
+            except SendingHalted:
+                pass  # stopped because of another sender's error, raised below
+            except Exception as error:
+                errors.append(error)
+    if any(sender.lost_database is not None for sender in senders):
+        return True
+    if errors:
+        raise errors[0]
+    if senders[0].halt.is_set():
+        raise SendingHalted
+    return False
+
+
+def _senders_put_right(senders: list["Sender"]) -> None:
+    """After the database went away: wait for it, then write what each sender knows."""
+    for _attempt in range(3):
+        if not database_wait():
+            raise JobInterrupted("the database did not come back; leases will hand rows on")
+        try:
+            for sender in senders:
+                sender.put_right()
+            return
+        except Exception as error:
+            if not database_lost(error):
+                raise
+    raise JobInterrupted("the database kept going away while outbox rows were put right")
+
+
+def _stats(stats: Counter, senders: list["Sender"]) -> Counter:
+    for sender in senders:
+        stats.update(sender.stats)
+        sender.stats = Counter()
+    return stats
 
 
 class Sender:
@@ -272,6 +346,11 @@ class Sender:
         self.fast = type(self.mail_backend) is SMTPBackend
         self.cursor = None  # for the statement that records a message as sent
         self.claimed_at = 0.0  # time.monotonic() of the current batch's claim or renewal
+        # What to put right if the database goes away (see put_right): rows claimed whose
+        # last line was never sent, and outcomes known here but not written yet.
+        self.held: set[int] = set()
+        self.outcomes: dict[int, dict] = {}
+        self.lost_database: BaseException | None = None
 
     def run(self) -> Counter:
         """Claim a batch and send it, until nothing is left to claim now."""
@@ -284,8 +363,16 @@ class Sender:
                 ids = _claim(mailing_id, settings.OUTREACH_BATCH, self.token)
                 if not ids:
                     break
+                self.held.update(ids)
                 rows = list(OutboxMessage.objects.filter(pk__in=ids).select_related("contact"))
                 self.batch(rows, claimed_at=time.monotonic())
+        except Exception as error:
+            if database_lost(error):
+                # The task's other senders stop before their next acceptance too; the
+                # task puts every sender's rows right once the database is back.
+                self.lost_database = error
+                self.halt.set()
+            raise
         finally:
             self.close()
         return self.stats
@@ -299,8 +386,54 @@ class Sender:
     def close(self) -> None:
         self.mail_backend.close()
         if self.cursor is not None:
-            self.cursor.close()
+            with contextlib.suppress(Exception):  # its connection may be gone
+                self.cursor.close()
             self.cursor = None
+
+    def settle(self, row_id: int, **values) -> None:
+        """Write a row's outcome (``_mark``); if that fails, keep it for ``put_right``."""
+        self.held.discard(row_id)
+        try:
+            _mark(row_id, self.token, **values)
+        except Exception:
+            self.outcomes[row_id] = values
+            raise
+
+    def put_right(self) -> None:
+        """After the database came back: write the outcomes this sender knows, and hand
+        back the rows it claimed and never started to end, for any sender to take now.
+
+        The outcomes are written to rows this sender's claim still holds, or that went
+        back to the queue when the lease ended and nobody has claimed since. A message
+        the server accepted is therefore recorded as sent, not sent again, unless the
+        database stayed away longer than the lease and another worker took the row
+        before it came back: then it goes again with the same Message-ID (the README's
+        acceptance instant). A held row never reached its last line, so the server has
+        no copy of it and it can go at once, without waiting for its lease.
+        """
+        for row_id, values in list(self.outcomes.items()):
+            written = OutboxMessage.objects.filter(
+                pk=row_id,
+                claim=self.token,
+                status__in=[OutboxStatus.SENDING, OutboxStatus.QUEUED],
+            ).update(lease_until=None, **values)
+            if not written and values["status"] == OutboxStatus.SENT:
+                logger.error(
+                    "outbox row %s was accepted while the database was away and taken over "
+                    "before it came back: it may arrive twice",
+                    row_id,
+                )
+            del self.outcomes[row_id]
+        if self.held:
+            OutboxMessage.objects.filter(
+                pk__in=self.held, claim=self.token, status=OutboxStatus.SENDING
+            ).update(
+                status=OutboxStatus.QUEUED,
+                lease_until=None,
+                # The claim counted an attempt that never reached the server.
+                attempts=Greatest(F("attempts") - 1, 0),
+            )
+            self.held.clear()
 
     def batch(self, rows, claimed_at: float) -> None:
         """Send the rows this sender claimed at ``claimed_at`` (time.monotonic())."""
@@ -327,9 +460,8 @@ class Sender:
                     pk=self.mailing.pk, status=MailingStatus.SENDING
                 ).exists():
                     for left in rest:
-                        _mark(
+                        self.settle(
                             left.pk,
-                            token,
                             status=OutboxStatus.SUPPRESSED,
                             reason=SuppressionReason.CANCELLED,
                         )
@@ -339,7 +471,7 @@ class Sender:
             if not row.contact.email:
                 excluded[row.pk] = SuppressionReason.NO_EMAIL
             if row.pk in excluded:
-                _mark(row.pk, token, status=OutboxStatus.SUPPRESSED, reason=excluded[row.pk])
+                self.settle(row.pk, status=OutboxStatus.SUPPRESSED, reason=excluded[row.pk])
                 stats["suppressed"] += 1
                 continue
             # The address as it is now: a corrected address is used, not the one frozen.
@@ -349,27 +481,28 @@ class Sender:
                 serialised = message_serialise(message) if self.fast else None
             except Exception as error:  # one bad row must not stall the mailing
                 logger.exception("could not build outbox row %s", row.pk)
-                _mark(
+                self.settle(
                     row.pk,
-                    token,
                     status=OutboxStatus.FAILED,
                     last_error=f"not built: {type(error).__name__}: {error}"[:900],
                 )
                 stats["failed"] += 1
                 continue
             if row.pk not in mine:
+                self.held.discard(row.pk)
                 stats["lost_claim"] += 1  # our lease ran out; another worker has it now
                 continue
             try:
                 self.deliver(row, message, serialised)
             except LostClaim:
+                self.held.discard(row.pk)
                 stats["lost_claim"] += 1
                 continue
             except OSError as error:  # smtplib's exceptions, timeouts, resets
                 self.failed(row, error)
                 continue
             except ValueError as error:  # an address Django's backend cannot write
-                _mark(row.pk, token, status=OutboxStatus.FAILED, last_error=f"{error}"[:900])
+                self.settle(row.pk, status=OutboxStatus.FAILED, last_error=f"{error}"[:900])
                 stats["failed"] += 1
                 continue
             stats["sent"] += 1
@@ -386,6 +519,7 @@ class Sender:
         if serialised is None:  # another backend, or a message of an unusual shape
             with _ACCEPTANCE:
                 self.before_acceptance(row)
+                self.held.discard(row.pk)  # the backend may have it accepted from here on
                 backend.send_messages([message])
                 self.record_sent(row)
             return
@@ -401,6 +535,9 @@ class Sender:
                 content_abandon(smtp)
                 backend.close()
                 raise
+            # From the last line on, the server may have the message: the row is never
+            # handed back before its lease from here (put_right).
+            self.held.discard(row.pk)
             content_end(smtp)
             self.record_sent(row)
 
@@ -433,9 +570,17 @@ class Sender:
                 ],
             )
         except Exception as error:
-            # Sent and not recorded: it will go again when its lease ends. No other
-            # sender of this task may have a message accepted after this one.
+            # Sent and not recorded. No other sender of this task may have a message
+            # accepted after this one. The outcome is kept: if the database comes back
+            # while this worker lives, put_right records it; else the row goes again
+            # when its lease ends.
             self.halt.set()
+            self.outcomes[row.pk] = {
+                "status": OutboxStatus.SENT,
+                "sent_at": timezone.now(),
+                "email": row.email,
+                "last_error": "",
+            }
             raise SendNotRecorded(f"outbox row {row.pk}: {error}") from error
         if self.cursor.rowcount != 1:
             logger.error("outbox row %s was sent after its claim was lost", row.pk)
@@ -449,16 +594,15 @@ class Sender:
             # After a plain refusal (a 550 for one address) it is ready for the next.
             self.mail_backend.close()
         if isinstance(problem, PermanentError):
-            _mark(row.pk, self.token, status=OutboxStatus.FAILED, last_error=str(problem))
+            self.settle(row.pk, status=OutboxStatus.FAILED, last_error=str(problem))
             bounce_record(row.email)
             self.stats["failed"] += 1
         elif row.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
-            _mark(row.pk, self.token, status=OutboxStatus.FAILED, last_error=str(problem))
+            self.settle(row.pk, status=OutboxStatus.FAILED, last_error=str(problem))
             self.stats["failed"] += 1
         else:
-            _mark(
+            self.settle(
                 row.pk,
-                self.token,
                 status=OutboxStatus.QUEUED,
                 last_error=str(problem),
                 not_before=timezone.now() + _backoff(row.attempts),

@@ -15,6 +15,7 @@ import redis
 from celery import Celery
 
 from tests.conftest import service_unavailable
+from tests.private_services import PrivatePostgres, PrivateRedis, Unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BROKER = "redis://127.0.0.1:6379/15"
@@ -42,6 +43,8 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "CELERY_BROKER_URL": broker,
             "CELERY_RESULT_BACKEND": broker,
+            # The test decides when work starts: no sweep when the worker connects.
+            "WORKER_SWEEP_ON_CONNECT": "false",
             **env,
         }
         self.process: subprocess.Popen | None = None
@@ -131,3 +134,54 @@ def wait_for(predicate, timeout=180, every=0.25):
             return True
         time.sleep(every)
     return False
+
+
+@pytest.fixture
+def private_redis(monkeypatch):
+    """A Redis of this test's own, which it may stop and start (never the shared one).
+
+    Celery prefers CELERY_BROKER_URL and CELERY_RESULT_BACKEND from the environment to the
+    URL an app is given, so they are taken out of this process's environment meanwhile."""
+    try:
+        server = PrivateRedis()
+        server.start()
+    except Unavailable as error:
+        service_unavailable(f"no private Redis: {error}")
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_database(transactional_db, django_db_blocker):
+    """A private PostgreSQL cluster holding a copy of the (migrated) test database, which
+    the test may restart; Django's default connection points at it for the test.
+
+    Yields the cluster and the database's URL for worker processes."""
+    from django.db import connections
+
+    default = connections["default"]
+    if default.vendor != "postgresql":
+        service_unavailable("a private PostgreSQL copies the test database: run on PostgreSQL")
+    settings = default.settings_dict
+    source = (f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
+              f"{settings['PORT'] or 5432}/{settings['NAME']}")  # fmt: skip
+    try:
+        cluster = PrivatePostgres()
+        cluster.start()
+    except Unavailable as error:
+        service_unavailable(f"no private PostgreSQL: {error}")
+    saved = dict(settings)
+    try:
+        with django_db_blocker.unblock():
+            url = cluster.copy_from(source, "civicnet")
+            default.close()
+            settings.update(HOST="127.0.0.1", PORT=str(cluster.port), NAME="civicnet",
+                            USER="postgres", PASSWORD="")  # fmt: skip
+            yield cluster, url
+            default.close()
+    finally:
+        settings.clear()
+        settings.update(saved)
+        cluster.remove()
