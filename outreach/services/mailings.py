@@ -200,7 +200,12 @@ def mailing_start(*, mailing: Mailing) -> Mailing:
     mailing.started = timezone.now()
     mailing.save(update_fields=["status", "started"])
     workers = settings.OUTREACH_WORKERS_PER_MAILING
-    transaction.on_commit(lambda: [outbox_work_task.delay(mailing.pk) for _ in range(workers)])
+    # robust: a broker that is away just now must not turn "Send now" into an error. The
+    # rows are committed and the mailing is sending, so the sweep (every minute, and when a
+    # worker reconnects) starts the work instead.
+    transaction.on_commit(
+        lambda: [outbox_work_task.delay(mailing.pk) for _ in range(workers)], robust=True
+    )
     return mailing
 
 

@@ -114,3 +114,36 @@ def test_under_a_rate_limit_a_sender_waits_for_redis_rather_than_exceed_it():
     limiter.wait()
     assert slept == [1.0, 1.0]  # waited twice, then counted the message
     assert limiter.redis.count == 1
+
+
+def test_send_now_while_the_broker_is_away_is_no_error_and_the_sweep_sends_it(
+    forum_world, coordinator_client, django_capture_on_commit_callbacks, monkeypatch, mailoutbox
+):
+    """The broker is a service outside the process: its refusal is what is simulated."""
+    from django.urls import reverse
+    from kombu.exceptions import OperationalError
+
+    from outreach.services.mailings import mailing_create
+    from tasks import outreach as outreach_tasks
+
+    mailing = mailing_create(
+        name="Thanks", purpose="forum_updates", template=forum_world["template"],
+        audience={"forum": forum_world["forum"].pk},
+    )  # fmt: skip
+
+    def broker_away(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(outreach_tasks.outbox_work_task, "delay", broker_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(reverse("web:mailing_send", args=[mailing.pk]))
+    assert response.status_code == 302
+    mailing.refresh_from_db()
+    assert mailing.status == "sending"
+    assert mailoutbox == []
+
+    monkeypatch.undo()  # the broker is back; the sweep finds the mailing and sends it
+    outreach_tasks.outreach_sweep_task.apply()
+    mailing.refresh_from_db()
+    assert mailing.status == "done"
+    assert len(mailoutbox) == 3  # the three who may be written to
