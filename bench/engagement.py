@@ -64,13 +64,9 @@ def main():
 
     from crm.models import Contact, Participation, Programme
     from crm.roles import COORDINATOR, roles_sync
+    from engagement.attendance import contact_history
     from engagement.scoring import EngagementParameters, engagement
-    from engagement.selectors import (
-        cohort_table,
-        contact_history,
-        engagement_inputs_read,
-        forum_balance,
-    )
+    from engagement.selectors import cohort_table, engagement_inputs_read, forum_balance
     from engagement.services import engagement_snapshot_compute
 
     call_command("migrate", verbosity=0)

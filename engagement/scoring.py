@@ -143,7 +143,9 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
 
     weights = np.asarray(parameters.role_weights)[role]
     decay = np.exp2(-(history.as_of - day) / parameters.half_life_days)
-    score = np.bincount(actor, weights=weights * decay, minlength=n)
+    # astype: numpy counts an empty list of weighted items as integers, and the membership
+    # points added below would then not fit (someone in a working group, no forum yet).
+    score = np.bincount(actor, weights=weights * decay, minlength=n).astype(np.float64)
     memberships = np.zeros(n, dtype=np.int64)
     memberships_current = np.zeros(n, dtype=np.int64)
     membership_days = np.zeros(n, dtype=np.int64)
@@ -170,8 +172,11 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
     level = np.full(n, -1, dtype=np.int64)
     p = parameters
     came = forums_attended > 0
+    stayed_away = lapsed(
+        forums_attended, missed_since_last, missed=p.lapse_after, min_forums=p.lapse_min_forums
+    )
     conditions = [
-        ("lapsed", (forums_attended >= p.lapse_min_forums) & (missed_since_last >= p.lapse_after)),
+        ("lapsed", stayed_away),
         ("new", new),
         ("core", (forums_attended >= p.core_min_forums) & (share >= p.core_min_share)),
         ("regular", (forums_attended >= p.regular_min_forums) & (share >= p.regular_min_share)),
@@ -194,6 +199,19 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
         score=score,
         level=level,
     )
+
+
+def lapsed(forums_attended, missed_since_last, *, missed: int, min_forums: int) -> np.ndarray:
+    """Who lapsed: came to at least ``min_forums`` forums, then missed at least the last
+    ``missed`` held in every programme they attend (``missed_since_last``; -1 for people
+    who never came, so they never count). The level uses it with ``lapse_after`` and
+    ``lapse_min_forums``; the lapsed list filters stored figures with ``lapsed_lookups``."""
+    return (np.asarray(forums_attended) >= min_forums) & (np.asarray(missed_since_last) >= missed)
+
+
+def lapsed_lookups(*, missed: int, min_forums: int) -> dict:
+    """``lapsed`` as field lookups on stored engagement figures, for a queryset filter."""
+    return {"forums_attended__gte": min_forums, "missed_since_last__gte": missed}
 
 
 def _programme_positions(history, actor, forum, n, new_within):
@@ -243,3 +261,25 @@ def cohorts(first_rank: np.ndarray, attended_rank: np.ndarray, attended_member: 
     returned = np.zeros((n_forums, n_forums), dtype=np.int64)
     np.add.at(returned, (cohort[later], attended_rank[later]), 1)
     return sizes, returned
+
+
+def first_ranks(person: np.ndarray, rank: np.ndarray, n_forums: int):
+    """From attendances (person id, forum rank): each attendance's person as a row, and
+    each person's first forum rank."""
+    people, member = np.unique(person, return_inverse=True)
+    first = np.full(len(people), n_forums, dtype=np.int64)
+    np.minimum.at(first, member, rank)
+    return member, first
+
+
+def attendance_cohorts(person: np.ndarray, rank: np.ndarray, n_forums: int):
+    """``cohorts`` straight from attendances (person id, forum rank)."""
+    member, first = first_ranks(person, rank, n_forums)
+    return cohorts(first, rank, member, n_forums)
+
+
+def returning_attendees(person: np.ndarray, rank: np.ndarray, n_forums: int) -> np.ndarray:
+    """Per forum rank: attendees who had come to an earlier forum (the others are
+    first-timers)."""
+    member, first = first_ranks(person, rank, n_forums)
+    return np.bincount(rank[rank > first[member]], minlength=n_forums).astype(np.int64)

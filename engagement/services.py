@@ -14,27 +14,21 @@ from crm.bulk import analyse, bulk_insert
 from crm.models import ContactList, ContactListKind
 from crm.services.lists import contact_list_create
 
+from .attendance import (
+    Inputs,
+    contact_history,
+    contact_latest_organisation,
+    organisation_history,
+)
 from .models import (
     ContactEngagement,
     EngagementSnapshot,
     OrganisationEngagement,
     SectorEngagement,
 )
-from .scoring import (
-    ATTENDED,
-    COUNTED,
-    LEVELS,
-    ROLES,
-    Engagement,
-    EngagementParameters,
-    History,
-    engagement,
-    programme_ranks,
-)
-from .selectors import Inputs, contact_history, engagement_inputs_read, lapsed_queryset
-
-SECTORS = ("government", "civil_society", "business", "academia", "media", "international",
-           "other", "")  # fmt: skip
+from .scoring import LEVELS, ROLES, Engagement, EngagementParameters, engagement
+from .sectors import sector_engagement_rows
+from .selectors import engagement_inputs_read, lapsed_queryset
 
 
 def engagement_snapshot_request(
@@ -124,12 +118,12 @@ def _compute_into(snapshot: EngagementSnapshot) -> None:
     timings["reading"] = time.perf_counter() - started
     step = time.perf_counter()
     contacts = engagement(contact_history(inputs, as_of), parameters)
-    latest_organisation = _latest_organisation(inputs)
-    organisation_ids, organisation_history, people, people_recent = _organisation_history(
+    latest_organisation = contact_latest_organisation(inputs)
+    organisation_ids, organisation_actors, people, people_recent = organisation_history(
         inputs, as_of, parameters
     )
-    organisations = engagement(organisation_history, parameters)
-    sectors = _sector_rows(inputs, contacts, parameters)
+    organisations = engagement(organisation_actors, parameters)
+    sectors = sector_engagement_rows(inputs, contacts, parameters)
     timings["computing"] = time.perf_counter() - step
     step = time.perf_counter()
     with transaction.atomic():
@@ -222,67 +216,6 @@ def _store_actors(model, snapshot, id_column, ids, result: Engagement, inputs: I
     )  # fmt: skip
 
 
-def _latest_organisation(inputs: Inputs) -> np.ndarray:
-    """Per contact row: the organisation represented at their latest attended forum."""
-    latest = np.full(len(inputs.contact_ids), -1, dtype=np.int64)
-    mask = (inputs.status == ATTENDED) & (inputs.organisation_id >= 0)
-    actor, forum = inputs.contact_row[mask], inputs.forum_row[mask]
-    if len(actor):
-        order = np.lexsort((forum, actor))  # forum rows are chronological
-        is_last = np.r_[actor[order][1:] != actor[order][:-1], True]
-        latest[actor[order][is_last]] = inputs.organisation_id[mask][order][is_last]
-    return latest
-
-
-def _organisation_history(inputs: Inputs, as_of, parameters: EngagementParameters):
-    """Organisations as actors: a forum counts once for an organisation, with its best
-    status (attended beats the rest) and its representatives' weightiest role."""
-    mask = inputs.organisation_id >= 0
-    organisation_ids, actor = np.unique(inputs.organisation_id[mask], return_inverse=True)
-    if not len(organisation_ids):
-        # Nobody represented an organisation yet (or nothing happened before ``as_of``).
-        empty = np.zeros(0, dtype=np.int64)
-        history = History(
-            actor=empty, forum=empty, status=np.zeros(0, dtype=np.int8),
-            role=np.zeros(0, dtype=np.int8), n_actors=0,
-            forum_programme=inputs.forum_programme, forum_day=inputs.forum_day,
-            as_of=as_of.toordinal(),
-        )  # fmt: skip
-        return organisation_ids.astype(np.int64), history, empty, empty
-    forum = inputs.forum_row[mask]
-    status = inputs.status[mask]
-    role = inputs.role[mask]
-    weight = np.asarray(parameters.role_weights)[role.astype(np.int64)]
-    attended = status == ATTENDED
-    counted = COUNTED[status.astype(np.int64)]
-    key = actor * (len(inputs.forum_ids) + 1) + forum
-    # Best first within each (organisation, forum): attended, then counted, then weight.
-    order = np.lexsort((-weight, ~counted, ~attended, key))
-    first_of_key = np.r_[True, key[order][1:] != key[order][:-1]]
-    chosen = order[first_of_key]
-    history = History(
-        actor=actor[chosen],
-        forum=forum[chosen],
-        status=status[chosen],
-        role=role[chosen],
-        n_actors=len(organisation_ids),
-        forum_programme=inputs.forum_programme,
-        forum_day=inputs.forum_day,
-        as_of=as_of.toordinal(),
-    )
-    # People: everyone who represented it at a forum they attended, and those who did so
-    # at one of the last ``lapse_after`` forums of the programme.
-    rank, held = programme_ranks(inputs.forum_programme, inputs.forum_day)
-    contact = inputs.contact_row[mask]
-    recent = rank[forum] >= held[inputs.forum_programme[forum]] - parameters.lapse_after
-
-    def distinct(select):
-        pairs = np.unique(np.stack([actor[select], contact[select]]), axis=1)
-        return np.bincount(pairs[0], minlength=len(organisation_ids)).astype(np.int64)
-
-    return organisation_ids, history, distinct(attended), distinct(attended & recent)
-
-
 def _organisation_sectors(organisation_ids: np.ndarray) -> list[str]:
     from crm.models import Organisation
 
@@ -290,51 +223,6 @@ def _organisation_sectors(organisation_ids: np.ndarray) -> list[str]:
         Organisation.objects.filter(pk__in=organisation_ids.tolist()).values_list("pk", "sector")
     )
     return [sectors.get(int(i), "") for i in organisation_ids]
-
-
-def _sector_rows(inputs: Inputs, contacts: Engagement, parameters) -> list[dict]:
-    """Per sector: contacts, levels, mean score, attendance rate and drift of its share of
-    attendance between the latest forums of each programme and the ones before."""
-    sector = inputs.contact_sector
-    rank, held = programme_ranks(inputs.forum_programme, inputs.forum_day)
-    attended = inputs.status == ATTENDED
-    forum = inputs.forum_row[attended]
-    recent = rank[forum] >= held[inputs.forum_programme[forum]] - parameters.lapse_after
-    attendee_sector = sector[inputs.contact_row[attended]]
-    rows = []
-    total_recent, total_earlier = int(recent.sum()), int((~recent).sum())
-    for name in SECTORS:
-        members = sector == name
-        if not members.any():
-            continue
-        came = members & (contacts.forums_attended > 0)
-        levels = {
-            level: int((members & (contacts.level == i)).sum()) for i, level in enumerate(LEVELS)
-        }
-        counted = contacts.forums_counted[members].sum()
-        mine = attendee_sector == name
-        recent_share = mine[recent].sum() / total_recent if total_recent else None
-        earlier_share = mine[~recent].sum() / total_earlier if total_earlier else None
-        rows.append(
-            {
-                "sector": name,
-                "contacts": int(members.sum()),
-                "attended": int(came.sum()),
-                **levels,
-                "mean_score": float(contacts.score[came].mean()) if came.any() else None,
-                "attendance_rate": (
-                    float(contacts.forums_attended[members].sum() / counted) if counted else None
-                ),
-                "recent_share": None if recent_share is None else float(recent_share),
-                "earlier_share": None if earlier_share is None else float(earlier_share),
-                "drift": (
-                    float(recent_share - earlier_share)
-                    if recent_share is not None and earlier_share is not None
-                    else None
-                ),
-            }
-        )
-    return rows
 
 
 @transaction.atomic

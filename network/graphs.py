@@ -7,6 +7,7 @@
 - the organisation projection: organisations tied by forums at which both were represented.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import networkx as nx
@@ -54,6 +55,29 @@ class Attendance:
     def __post_init__(self):
         if not len(self.contact) == len(self.forum) == len(self.organisation) == len(self.role):
             raise ValueError("attendance arrays must have the same length")
+
+
+def attendance_from_rows(
+    forums: list[tuple[int, datetime.date]],
+    participations: list[tuple[int, int, int | None, str]],
+    contact_sector: dict,
+    organisation_sector: dict,
+) -> Attendance:
+    """``Attendance`` from plain rows: the period's forums (id, date), in any order, and the
+    attended participations at them (contact, forum, organisation or None, role)."""
+    forums = sorted(forums, key=lambda f: (f[1], f[0]))
+    rows = participations
+    n = len(rows)
+    return Attendance(
+        contact=np.fromiter((r[0] for r in rows), np.int64, n),
+        forum=np.fromiter((r[1] for r in rows), np.int64, n),
+        organisation=np.fromiter((r[2] if r[2] is not None else -1 for r in rows), np.int64, n),
+        role=np.array([r[3] for r in rows], dtype=object),
+        forum_order=np.array([f for f, _ in forums], dtype=np.int64),
+        forum_days=np.array([d.toordinal() for _, d in forums], dtype=np.int64),
+        contact_sector=contact_sector,
+        organisation_sector=organisation_sector,
+    )
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,7 @@ def strongest_ties(indptr, indices, weights, newman, keep):
 
 @njit(cache=True)
 def _strongest_heap(indptr, indices, weights, newman, keep):
+    keep = max(keep, 0)
     heap_w = np.empty(keep, np.float64)
     heap_n = np.empty(keep, np.float64)
     heap_i = np.empty(keep, np.int64)
@@ -317,7 +318,8 @@ def _strongest_heap(indptr, indices, weights, newman, keep):
                     else:
                         break
                 heap_w[pos], heap_n[pos], heap_i[pos], heap_j[pos] = w, nw, i, j
-            elif _heap_less(heap_w[0], heap_n[0], heap_i[0], heap_j[0], w, nw, i, j):
+            # keep = 0: nothing is kept, and there is no weakest tie to compare with.
+            elif keep > 0 and _heap_less(heap_w[0], heap_n[0], heap_i[0], heap_j[0], w, nw, i, j):
                 pos = 0  # replace the weakest kept tie and sift down
                 while True:
                     left = 2 * pos + 1

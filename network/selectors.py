@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from crm.models import Contact, Forum, Organisation, Participation, ParticipationStatus
 
-from .graphs import Attendance
+from .graphs import Attendance, attendance_from_rows
 from .models import ActorMetrics, NetworkSnapshot, SnapshotStatus
 
 
@@ -25,19 +25,11 @@ def attendance_read(
         status=ParticipationStatus.ATTENDED, forum__in=forums
     ).order_by()
     rows = list(participations.values_list("contact_id", "forum_id", "organisation_id", "role"))
-    contact = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    organisation = np.fromiter(
-        (r[2] if r[2] is not None else -1 for r in rows), np.int64, len(rows)
-    )
-    contact_ids = np.unique(contact).tolist()
-    organisation_ids = np.unique(organisation[organisation >= 0]).tolist()
-    return Attendance(
-        contact=contact,
-        forum=np.fromiter((r[1] for r in rows), np.int64, len(rows)),
-        organisation=organisation,
-        role=np.array([r[3] for r in rows], dtype=object),
-        forum_order=np.array([f for f, _ in forum_rows], dtype=np.int64),
-        forum_days=np.array([d.toordinal() for _, d in forum_rows], dtype=np.int64),
+    contact_ids = sorted({r[0] for r in rows})
+    organisation_ids = sorted({r[2] for r in rows if r[2] is not None})
+    return attendance_from_rows(
+        forum_rows,
+        rows,
         contact_sector=_in_chunks(Contact, contact_ids, "sector"),
         organisation_sector=_in_chunks(Organisation, organisation_ids, "sector"),
     )

@@ -4,6 +4,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -16,6 +17,18 @@ from tests.factories import UserFactory
 from tests.network.helpers import davis_rows
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests (Hypothesis): a moderate number of examples in every run of the suite,
+# new ones each time; HYPOTHESIS_PROFILE=thorough for a long run by hand. No deadline: the
+# graph kernels compile on first use, and two shared cores make timings noisy. The blob
+# replays a failure found in CI exactly (@reproduce_failure).
+hypothesis_settings.register_profile(
+    "suite", max_examples=60, derandomize=False, deadline=None, print_blob=True
+)
+hypothesis_settings.register_profile(
+    "thorough", max_examples=3000, derandomize=False, deadline=None, print_blob=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def service_unavailable(reason: str):

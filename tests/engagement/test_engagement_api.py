@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -15,6 +16,9 @@ from crm.services.forums import forum_create, programme_create
 from crm.services.organisations import organisation_create
 from crm.services.participation import participation_create
 from crm.services.working_groups import membership_create, working_group_create
+from engagement.models import ContactEngagement
+from engagement.scoring import lapsed
+from engagement.selectors import lapsed_queryset
 from engagement.services import engagement_snapshot_compute
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +160,25 @@ def test_lapsed_list_with_a_configurable_n_and_saved_for_outreach(
     assert list(contact_list.members.values_list("given_name", flat=True)) == ["B"]
     members = coordinator_api.get(f"/api/v1/contact-lists/{contact_list.pk}/members/").json()
     assert [m["given_name"] for m in members["results"]] == ["B"]
+
+
+def test_the_lapsed_list_is_the_lapsed_rule_on_the_stored_figures(world):
+    # One rule, two forms: numpy for the level, field lookups for the list's query.
+    stored = list(
+        ContactEngagement.objects.filter(snapshot=world["snapshot"]).values_list(
+            "contact_id", "forums_attended", "missed_since_last"
+        )
+    )
+    attended = np.array([row[1] for row in stored])
+    missed_since_last = np.array([row[2] for row in stored])
+    for missed in range(1, 5):
+        for min_forums in range(0, 5):
+            rule = lapsed(attended, missed_since_last, missed=missed, min_forums=min_forums)
+            listed = lapsed_queryset(world["snapshot"], missed=missed, min_forums=min_forums)
+            assert sorted(listed.values_list("contact_id", flat=True)) == sorted(
+                stored[i][0] for i in np.flatnonzero(rule)
+            )
+    assert lapsed(attended, missed_since_last, missed=3, min_forums=2).any()  # B lapsed
 
 
 def test_cohorts_with_exact_shares(coordinator_api, world):

@@ -152,3 +152,13 @@ def test_balance_against_targets():
     empty = balance({}, {"government": 0.2})
     assert empty["attendees"] == 0
     assert empty["gaps"] == {"government": 0.2}
+
+
+def test_a_working_group_member_who_never_came_to_a_forum_scores_the_membership():
+    # Found by the property tests: with no attended forum at all, numpy summed the forum
+    # part as integers and adding the membership points failed.
+    result = engagement(
+        history([(A, 0, "invited", "participant")], [(B, 100, -1, True)]), EngagementParameters()
+    )
+    assert result.score.tolist() == [0, 3.0, 0, 0, 0, 0, 0, 0]
+    assert result.level.tolist() == [-1] * 8

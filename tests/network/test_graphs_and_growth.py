@@ -1,8 +1,11 @@
+from unittest import mock
+
 import networkx as nx
 import numpy as np
 import pytest
 from networkx.algorithms import bipartite
 
+from network import kernels
 from network.analysis import AnalysisParameters, network_analyse
 from network.graphs import (
     contact_forum_graph,
@@ -157,3 +160,15 @@ def test_a_tie_budget_caps_the_largest_forums_first():
     assert capped.sizes["ties"] == 7
     roomy = network_analyse(attendance(rows), AnalysisParameters(max_ties=100))
     assert roomy.sizes["plenary_cap"] is None
+
+
+def test_keeping_no_ties_keeps_none_and_stays_inside_its_arrays():
+    # Found by the property tests: with NETWORK_TIES_KEPT=0 the compiled heap compared each
+    # tie with the first entry of an empty array, reading (and writing) memory it does not
+    # own. Run as plain Python here, where an index past the end raises.
+    rows = [(1, 1), (2, 1), (3, 1)]
+    plain = kernels._strongest_heap.py_func
+    with mock.patch.object(kernels, "_strongest_heap", plain):
+        result = network_analyse(attendance(rows), AnalysisParameters(ties_kept=0))
+    assert len(result.ties.left) == 0
+    assert result.sizes["ties"] == 3
