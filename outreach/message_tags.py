@@ -3,12 +3,16 @@ bounded in what it can produce.
 
 A template is written by a coordinator and rendered for every recipient by the workers, so
 a short template must not be able to render megabytes (``{{ x|ljust:"20000000" }}``, a
-``{% lorem 9999999 %}``), reveal the server (``{% debug %}``), or let a recipient's own
-name through unescaped into the HTML part (``|safe``). Loops and the tags that only make
-sense with them are left out: a message's fields are single values. What remains is
-registered over Django's built-ins (outreach.rendering.MessageEngine), so these win.
+``{% lorem 9999999 %}``, a value joined with itself again and again), reveal the server
+(``{% debug %}``), or let a recipient's own name through unescaped into the HTML part
+(``|safe``, ``{% autoescape off %}``). Loops, variables of the template's own
+(``{% with %}``) and the tags that only make sense with them are left out: a message's
+fields are single values. Every filter that remains is bounded: none may return more than
+MAX_FILTER_OUTPUT characters, so no chain of them can grow a value past that. What remains
+is registered over Django's built-ins (outreach.rendering.MessageEngine), so these win.
 """
 
+import functools
 import re
 
 from django import template
@@ -22,9 +26,12 @@ register = template.Library()
 MAX_WIDTH = 200
 MAX_DIGITS = 20
 
-ALLOWED_TAGS = ("if", "with", "firstof", "now", "spaceless", "autoescape", "comment", "filter",
-                "templatetag", "verbatim")  # fmt: skip
-REFUSED_FILTERS = ("safe", "safeseq", "pprint", "unordered_list", "linenumbers", "random")
+# A message's longest field is a few hundred characters; no filter of one needs more.
+MAX_FILTER_OUTPUT = 10_000
+
+ALLOWED_TAGS = ("if", "now", "spaceless", "comment", "templatetag", "verbatim")
+REFUSED_FILTERS = ("safe", "safeseq", "pprint", "unordered_list", "linenumbers", "random",
+                   "join", "make_list")  # fmt: skip
 
 
 def _refuse_tag(name: str):
@@ -53,6 +60,23 @@ def _refuse_filter(name: str):
 
 for _name in REFUSED_FILTERS:
     register.filter(_name, _refuse_filter(_name))
+
+
+def _bounded(name: str, function):
+    # functools.wraps keeps the filter's flags and, through __wrapped__, its signature,
+    # which the template parser checks arguments against.
+    @functools.wraps(function)
+    def bounded(*args, **kwargs):
+        value = function(*args, **kwargs)
+        if isinstance(value, str) and len(value) > MAX_FILTER_OUTPUT:
+            raise TemplateSyntaxError(
+                _("The filter |%(filter)s made a value of %(size)s characters; a message "
+                  "allows %(max)s.")
+                % {"filter": name, "size": f"{len(value):,}", "max": f"{MAX_FILTER_OUTPUT:,}"}
+            )  # fmt: skip
+        return value
+
+    return bounded
 
 
 _TOO_WIDE = gettext_lazy("A width in a message can be at most %(max)d.")
@@ -104,3 +128,9 @@ def floatformat(value, arg=-1):
             _("floatformat can show at most %(max)d digits.") % {"max": MAX_DIGITS}
         )
     return defaultfilters.floatformat(value, arg)
+
+
+# Every filter a message may use, ours above included, returns a bounded value.
+for _name, _function in {**defaultfilters.register.filters, **register.filters}.items():
+    if _name not in REFUSED_FILTERS:
+        register.filter(_name, _bounded(_name, _function))

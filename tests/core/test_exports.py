@@ -19,12 +19,22 @@ from engagement.services import engagement_snapshot_compute
 EVIL = '=HYPERLINK("http://evil.example","x")'
 
 
-@given(st.text())
-def test_no_text_cell_starts_like_a_formula(text):
+SEPARATORS = ",;|\t\r\n"
+
+
+@given(st.text(alphabet=st.sampled_from("ab =+-@;,|'\"\t\r\n1") | st.characters()))
+def test_no_piece_of_a_text_cell_starts_like_a_formula_whatever_the_separator(text):
     cell = spreadsheet_cell(text)
+    for separator in SEPARATORS:
+        for piece in cell.split(separator):
+            assert not piece.lstrip(" \t\r\n\"'").startswith(("=", "+", "-", "@")) or (
+                piece.lstrip(' \t\r\n"').startswith("'")
+            ), (text, cell, separator)
     assert not cell.startswith(FORMULA_START)
-    # Nothing is lost: the apostrophe is the only change, and only when needed.
-    assert cell in (text, "'" + text)
+    # Nothing is lost: apostrophes are the only change, and none is added to plain text.
+    assert cell.replace("'", "") == text.replace("'", "")
+    if not any(mark in text for mark in "=+-@\t\r"):
+        assert cell == text
 
 
 @given(st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans()))
@@ -87,6 +97,20 @@ def assert_safe(response, *expected):
     assert not [c for c in found if c.startswith(FORMULA_START) and not is_number(c)], found
     for text in expected:
         assert any(c.startswith("'" + text) for c in found), (text, found)
+
+
+def test_a_spreadsheet_splitting_on_semicolons_finds_no_formula(hostile, coordinator_client):
+    """Russian and Kazakh Excel split a CSV on ";": a name holding one must not turn the
+    rest of it into a formula cell."""
+    from crm.services.contacts import contact_create
+
+    contact_create(given_name="Ivan;=1+1", family_name="x;@SUM(A1)", sector="media")
+    response = coordinator_client.get("/contacts/", {"format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    found = [cell for row in csv.reader(io.StringIO(body, newline=""), delimiter=";")
+             for cell in row]  # fmt: skip
+    assert not [c for c in found if c.startswith(("=", "+", "-", "@")) and not is_number(c)]
+    assert any(cell.startswith("'=1+1") for cell in found)
 
 
 def test_the_contacts_page_export_is_safe(hostile, coordinator_client):
