@@ -67,7 +67,8 @@ format: install
 WORKER_RUN_DIR ?= $(CURDIR)/$(VENV)/worker
 worker: install
 	mkdir -p $(WORKER_RUN_DIR)
-	WORKER_RUN_DIR=$(WORKER_RUN_DIR) WORKER_VENV=$(CURDIR)/$(VENV) \
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
+		WORKER_RUN_DIR=$(WORKER_RUN_DIR) WORKER_VENV=$(CURDIR)/$(VENV) \
 		CONCURRENCY=$${CONCURRENCY:-2} WORKER_LOGLEVEL=$${WORKER_LOGLEVEL:-INFO} \
 		exec $(BIN)/supervisord -c scripts/supervisord.conf
 

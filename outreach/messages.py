@@ -57,9 +57,13 @@ def message_build(row: OutboxMessage, mailing: Mailing, compiled: dict, shared: 
     # Dates and numbers as the recipient reads them, whichever thread or request renders.
     with translation.override(row.language):
         rendered = render(compiled[row.language], context)
-    mailto = (
-        f"mailto:{settings.OUTREACH_UNSUBSCRIBE_MAILBOX}?subject={quote('unsubscribe ' + token)}"
-    )
+    # The one-click link (RFC 8058) is what mail providers use. A mailto address is offered
+    # only when a deployment names a mailbox that someone actually reads: a withdrawal sent
+    # to a mailbox nobody reads would be lost.
+    links = [f"<{unsubscribe_url}>"]
+    if settings.OUTREACH_UNSUBSCRIBE_MAILBOX:
+        subject = quote("unsubscribe " + token)
+        links.append(f"<mailto:{settings.OUTREACH_UNSUBSCRIBE_MAILBOX}?subject={subject}>")
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.body_text,
@@ -67,7 +71,7 @@ def message_build(row: OutboxMessage, mailing: Mailing, compiled: dict, shared: 
         to=[row.email],
         headers={
             "Message-ID": row.message_id,
-            "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
+            "List-Unsubscribe": ", ".join(links),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )

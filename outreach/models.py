@@ -8,6 +8,7 @@ sent in its own commit right after the SMTP server accepts it.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -236,7 +237,9 @@ class FollowUp(models.Model):
 
     forum = models.OneToOneField("crm.Forum", on_delete=models.CASCADE, related_name="follow_up")
     template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
-    days_after = models.PositiveSmallIntegerField(default=3)
+    # A year at most, as a mailing's days_after_forum: beyond that no date can be computed
+    # on every database (SQLite would take a billion and then stop every follow-up).
+    days_after = models.PositiveSmallIntegerField(default=3, validators=[MaxValueValidator(365)])
     enabled = models.BooleanField(default=True)
     # Set once, in the transaction that creates the mailing: a restarted scheduler finds it
     # set and sends nothing more.

@@ -11,7 +11,11 @@ from celery.signals import worker_init
 
 from tasks.health import Heartbeat
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# As wsgi.py and asgi.py: a worker started without saying otherwise is a production worker,
+# which refuses to start without its secrets. Development's settings (a public key, DEBUG)
+# would sign every e-mail's links with a key the web server does not share. `make worker`
+# chooses the local settings explicitly, as `manage.py` does.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery(
     "civicnet",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "web",
     "tasks",  # worker commands (worker_health); the Celery app itself is tasks.celery
     "anymail",
+    "core",
 ]
 
 # Everything the pages load is served from here (no CDN), so the policy allows only our own
@@ -370,9 +371,9 @@ OUTREACH_MESSAGE_ID_DOMAIN = env.str(
     "OUTREACH_MESSAGE_ID_DOMAIN",
     default=OUTREACH_PUBLIC_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0],
 )
-OUTREACH_UNSUBSCRIBE_MAILBOX = env.str(
-    "OUTREACH_UNSUBSCRIBE_MAILBOX", default=f"unsubscribe@{OUTREACH_MESSAGE_ID_DOMAIN}"
-)
+# A mailbox for unsubscribe requests by e-mail, offered beside the one-click link only when
+# set: someone must read it and record each withdrawal.
+OUTREACH_UNSUBSCRIBE_MAILBOX = env.str("OUTREACH_UNSUBSCRIBE_MAILBOX", default="")
 # A claimed message not confirmed sent within this many seconds is sent again (same
 # Message-ID): the time a killed worker's claim blocks its rows.
 OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", default=120)
@@ -395,7 +396,6 @@ OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", default=10)
 # when saved, and a message that would is not sent.
 OUTREACH_MAX_RENDERED_CHARS = env.int("OUTREACH_MAX_RENDERED_CHARS", default=300_000)
 OUTREACH_FALLBACK_LANGUAGES = env.list("OUTREACH_FALLBACK_LANGUAGES", default=["ru", "en", "kk"])
-OUTREACH_UNSUBSCRIBE_MAX_AGE = env.int("OUTREACH_UNSUBSCRIBE_MAX_AGE", default=60 * 60 * 24 * 400)
 OUTREACH_INVITATION_MAX_AGE = env.int("OUTREACH_INVITATION_MAX_AGE", default=60 * 60 * 24 * 90)
 # Bounce and complaint webhooks (django-anymail), when an e-mail provider is configured:
 # ANYMAIL_WEBHOOK_SECRET protects /anymail/<provider>/tracking/.

@@ -1,8 +1,12 @@
 """Production: no defaults for secrets, HTTPS everywhere.
 
-Required: SECRET_KEY (or SECRET_KEY_FILE), ALLOWED_HOSTS, DATABASE_URL. Behind a proxy that
-terminates TLS, set SECURE_PROXY_SSL_HEADER=true so Django knows the request was HTTPS.
+Required: SECRET_KEY (or SECRET_KEY_FILE), ALLOWED_HOSTS, DATABASE_URL and
+OUTREACH_PUBLIC_URL. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=true
+so Django knows the request was HTTPS, and PROXY_COUNT.
 """
+
+import ipaddress
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -14,6 +18,28 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) for production.")
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("Set ALLOWED_HOSTS for production.")
+
+
+def _public_url_problem(url: str) -> str | None:
+    """Every unsubscribe and invitation link in every e-mail points here: a wrong value
+    breaks them all silently, so production refuses to start with one."""
+    if not env.str("OUTREACH_PUBLIC_URL", default=""):
+        return "Set OUTREACH_PUBLIC_URL (the https:// address recipients' links point to)."
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return f"OUTREACH_PUBLIC_URL must be an https:// address, not {url!r}."
+    try:
+        loopback = ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        loopback = parts.hostname == "localhost"
+    if loopback:
+        return f"OUTREACH_PUBLIC_URL points at this machine ({url!r}), not at the public site."
+    return None
+
+
+_problem = _public_url_problem(OUTREACH_PUBLIC_URL)  # noqa: F405
+if _problem:
+    raise ImproperlyConfigured(_problem)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import Contact, Forum, Language
-from crm.services.common import model_create, model_update
+from crm.services.common import model_create, model_update, validate
 
 from ..audience import AudienceError, recipients
 from ..messages import mailing_fields, message_build
@@ -280,9 +280,10 @@ def mailings_due() -> list[int]:
 def follow_up_set(
     *, forum: Forum, template: MessageTemplate, days_after: int, enabled=True
 ) -> FollowUp:
-    follow_up, _created = FollowUp.objects.update_or_create(
-        forum=forum, defaults={"template": template, "days_after": days_after, "enabled": enabled}
-    )
+    follow_up = FollowUp.objects.filter(forum=forum).first() or FollowUp(forum=forum)
+    follow_up.template, follow_up.days_after, follow_up.enabled = template, days_after, enabled
+    validate(follow_up)  # every field's rules, whoever calls (days_after within a year)
+    follow_up.save()
     return follow_up
 
 

@@ -22,6 +22,10 @@ CLEAN_ENV = {
         "DEBUG",
         "ALLOWED_HOSTS",
         "DJANGO_SETTINGS_MODULE",
+        "OUTREACH_PUBLIC_URL",
+        "CACHE_URL",
+        "PROXY_COUNT",
+        "SECURE_PROXY_SSL_HEADER",
     }
 }
 
@@ -80,6 +84,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 20 + "Zx8!q-" + "9" * 30 + "abcdefghij",
     "ALLOWED_HOSTS": "crm.example.org",
     "DATABASE_URL": "sqlite:////tmp/civicnet-deploy-check.sqlite3",
+    "OUTREACH_PUBLIC_URL": "https://crm.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -109,6 +115,43 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     )
     assert result.returncode != 0
     assert f"Set {missing}" in result.stderr
+
+
+def _check(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (None, "Set OUTREACH_PUBLIC_URL"),
+        ("http://crm.example.org", "must be an https:// address"),
+        ("https://127.0.0.1:8000", "points at this machine"),
+        ("https://localhost", "points at this machine"),
+    ],
+)
+def test_production_refuses_links_that_would_not_reach_recipients(url, reason):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "OUTREACH_PUBLIC_URL"}
+    result = _check(**env, **({"OUTREACH_PUBLIC_URL": url} if url else {}))
+    assert result.returncode != 0
+    assert reason in result.stderr
+
+
+def test_the_deployment_check_warns_about_counts_kept_per_process_and_a_missing_proxy_count():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CACHE_URL"}
+    result = _check("--deploy", **env, SECURE_PROXY_SSL_HEADER="true")
+    assert "civicnet.W001" in result.stderr + result.stdout
+    assert "civicnet.W002" in result.stderr + result.stdout
+    fixed = _check("--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV,
+                   SECURE_PROXY_SSL_HEADER="true", PROXY_COUNT="1")  # fmt: skip
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
 
 
 def test_secret_key_can_come_from_a_file(tmp_path):

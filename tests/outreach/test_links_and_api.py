@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.core import signing
@@ -9,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from crm.models import Consent, WorkingGroupMembership
+from crm.selectors.consent import consent_states
 from outreach.models import Invitation, Mailing
 from outreach.services.invitations import invitation_reminders_due
 from outreach.services.mailings import follow_up_set, follow_ups_due, mailings_due
@@ -56,24 +59,45 @@ def test_one_click_unsubscribe_records_a_withdrawal_without_login_or_cookies(for
 
 
 @pytest.mark.parametrize("kind", ["u", "i"])
-def test_forged_and_expired_tokens_are_404_and_change_nothing(forum_world, settings, kind):
+def test_forged_and_malformed_tokens_are_404_and_change_nothing(forum_world, kind):
     emma = forum_world["people"]["Emma"]
     before = (Consent.objects.count(), WorkingGroupMembership.objects.count())
     if kind == "u":
         good = unsubscribe_token(contact_id=emma.pk, purpose="forum_updates", message_id=None)
+        salt = "outreach.unsubscribe"
     else:
         invitation = Invitation.objects.create(working_group=forum_world["group"], contact=emma)
         good = invitation_token(invitation_id=invitation.pk, answer="accept")
+        salt = "outreach.invitation"
     forged = good[:-3] + ("abc" if not good.endswith("abc") else "xyz")
     other_salt = signing.dumps({"c": emma.pk, "p": "forum_updates", "i": 1, "a": "accept"})
+    # Signed with our key and salt but not made by our code: answered as a forgery.
+    malformed = [signing.dumps(value, salt=salt) for value in
+                 ({}, [1, 2], {"c": [emma.pk], "p": "x"}, {"i": "1", "a": "accept"})]  # fmt: skip
     client = Client()
-    for token in (forged, other_salt, "nonsense"):
+    for token in (forged, other_salt, "nonsense", *malformed):
         assert client.get(f"/{kind}/{token}/").status_code == 404
         assert client.post(f"/{kind}/{token}/").status_code == 404
-    settings.OUTREACH_UNSUBSCRIBE_MAX_AGE = -1
-    settings.OUTREACH_INVITATION_MAX_AGE = -1
-    assert client.post(f"/{kind}/{good}/").status_code == 404  # expired
     assert (Consent.objects.count(), WorkingGroupMembership.objects.count()) == before
+
+
+def test_an_invitation_answer_expires(forum_world, settings):
+    invitation = Invitation.objects.create(
+        working_group=forum_world["group"], contact=forum_world["people"]["Emma"]
+    )
+    token = invitation_token(invitation_id=invitation.pk, answer="accept")
+    settings.OUTREACH_INVITATION_MAX_AGE = -1
+    assert Client().post(f"/i/{token}/").status_code == 404
+    assert not WorkingGroupMembership.objects.filter(contact=forum_world["people"]["Emma"]).exists()
+
+
+def test_an_unsubscribe_link_from_an_old_e_mail_still_works(forum_world):
+    """A withdrawal must always win: a link years old is still a withdrawal."""
+    emma = forum_world["people"]["Emma"]
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 5 * 365 * 86400):
+        token = unsubscribe_token(contact_id=emma.pk, purpose="forum_updates", message_id=None)
+    assert Client().post(f"/u/{token}/").status_code == 200
+    assert consent_states([emma.pk])[emma.pk]["forum_updates"] is False
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -302,3 +326,17 @@ def test_duplicate_addresses_are_left_out(forum_world):
         consent_record(contact=contact, purpose="forum_updates", granted=True, source="form")
     rows = recipients(audience={"contacts": [twin.pk, first.pk]}, purpose="forum_updates")
     assert [r.reason for r in rows] == ["", "duplicate"]
+
+
+def test_a_follow_up_is_due_within_a_year_at_most(forum_world, coordinator_api):
+    """Found by a probe: a billion days was accepted, and computing its date then stopped
+    every follow-up of the installation."""
+    body = {"forum": forum_world["forum"].pk, "template": forum_world["template"].pk}
+    too_late = coordinator_api.post("/api/v1/follow-ups/", {**body, "days_after": 1_000_000_000})
+    assert too_late.status_code == 400
+    assert "days_after" in too_late.json()
+    made = coordinator_api.post("/api/v1/follow-ups/", {**body, "days_after": 365})
+    assert made.status_code == 201
+    patched = coordinator_api.patch(f"/api/v1/follow-ups/{made.json()['id']}/", {"days_after": 366})
+    assert patched.status_code == 400
+    assert len(follow_ups_due()) == 1  # the scheduler runs (a 2019 forum: a year has passed)
