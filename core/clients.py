@@ -6,10 +6,17 @@ from django.conf import settings
 
 
 def _valid(address: str) -> str | None:
+    """The address, or for IPv6 its /64 network: one customer is usually given a whole /64,
+    and counting each of its addresses apart would let one machine guess without limit."""
     try:
-        return str(ipaddress.ip_address(address.strip()))
+        parsed = ipaddress.ip_address(address.strip())
     except ValueError:
         return None
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped:  # ::ffff:203.0.113.7 is an IPv4 client
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
 
 
 def client_address(request) -> str | None:

@@ -2,7 +2,7 @@
 
 Services raise Django's ValidationError (field -> messages); deleting something still in use
 raises ProtectedError; a race past validation ends in IntegrityError. None of them is a 500.
-Every 401 counts towards pausing the address that keeps failing (see throttling).
+Every wrong token counts towards pausing the address that keeps sending them (throttling).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -41,7 +41,7 @@ def exception_handler(exc, context):
             {"detail": _("This change conflicts with existing data; reload and try again.")},
             status=status.HTTP_409_CONFLICT,
         )
-    response = drf_exception_handler(exc, context)
-    if response is not None and response.status_code == status.HTTP_401_UNAUTHORIZED:
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        # Credentials were given and are wrong (a request without any is NotAuthenticated).
         auth_failure_record(context["request"])
-    return response
+    return drf_exception_handler(exc, context)

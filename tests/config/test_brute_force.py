@@ -73,27 +73,62 @@ def test_a_hundred_random_tokens_are_paused_after_the_limit(staff, settings):
     assert other.get("/api/v1/contacts/").status_code == 200
 
 
-def test_requests_without_credentials_count_too(settings):
+def test_requests_without_credentials_neither_count_nor_pause_anyone(staff, settings):
+    """Found by a probe: when anonymous 401s counted, any web page could lock an office
+    out of the API by making its browsers load an image from it."""
     client = APIClient(REMOTE_ADDR="203.0.113.7")
-    answers = [client.get("/api/v1/contacts/").status_code for _ in range(30)]
-    assert answers[: settings.API_AUTH_FAILURE_LIMIT] == [401] * settings.API_AUTH_FAILURE_LIMIT
-    assert set(answers[settings.API_AUTH_FAILURE_LIMIT :]) == {429}
+    assert {client.get("/api/v1/contacts/").status_code for _ in range(30)} == {401}
+    real = Token.objects.create(user=staff)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {real.key}")
+    assert client.get("/api/v1/contacts/").status_code == 200
+
+
+def test_wrong_tokens_sent_in_parallel_are_all_counted(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.test import RequestFactory
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from crm.api.exceptions import exception_handler
+
+    request = RequestFactory().get("/api/v1/contacts/", REMOTE_ADDR="203.0.113.7")
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda _: exception_handler(AuthenticationFailed(), {"request": request}),
+                      range(100)))  # fmt: skip
+    from django.core.cache import cache
+
+    assert cache.get("civicnet:api:auth-failures:203.0.113.7") == 100
+
+
+def test_the_addresses_of_one_ipv6_network_count_together(settings):
+    settings.API_AUTH_FAILURE_LIMIT = 3
+    for host in range(1, 4):
+        client = APIClient(REMOTE_ADDR=f"2001:db8:1:2::{host}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secrets.token_hex(20)}")
+        assert client.get("/api/v1/contacts/").status_code == 401
+    neighbour = APIClient(REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    neighbour.credentials(HTTP_AUTHORIZATION=f"Token {secrets.token_hex(20)}")
+    assert neighbour.get("/api/v1/contacts/").status_code == 429
 
 
 def test_a_forwarded_address_is_believed_only_behind_a_configured_proxy(settings):
     settings.API_AUTH_FAILURE_LIMIT = 3
+
+    def guess(client, **headers):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secrets.token_hex(20)}")
+        return client.get("/api/v1/contacts/", **headers).status_code
+
     spoofing = APIClient(REMOTE_ADDR="203.0.113.7")
     for i in range(5):  # a new made-up address each time cannot escape the pause
-        spoofing.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
-    assert spoofing.get("/api/v1/contacts/").status_code == 429
+        guess(spoofing, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+    assert guess(spoofing) == 429
 
     settings.PROXY_COUNT = 1
     proxied = APIClient(REMOTE_ADDR="192.0.2.1")  # the proxy itself
     for _ in range(5):
-        proxied.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR="forged, 198.51.100.9")
-    assert proxied.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR="198.51.100.10").status_code == 401
-    paused = proxied.get("/api/v1/contacts/", HTTP_X_FORWARDED_FOR="anything, 198.51.100.9")
-    assert paused.status_code == 429
+        guess(proxied, HTTP_X_FORWARDED_FOR="forged, 198.51.100.9")
+    assert guess(proxied, HTTP_X_FORWARDED_FOR="198.51.100.10") == 401
+    assert guess(proxied, HTTP_X_FORWARDED_FOR="anything, 198.51.100.9") == 429
 
 
 def test_each_user_has_a_request_rate(staff, settings):
