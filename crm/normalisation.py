@@ -74,6 +74,13 @@ def search_key(*parts: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
+# A name, an organisation and a city are a handful of words; past this many the rest are
+# ignored (each word is one more condition in the query, and a thousand of them exceed what
+# the database will parse).
+MAX_SEARCH_TERMS = 12
+
+
 def search_terms(query: str) -> list[str]:
-    """The folded words of a search query; every one must match."""
-    return [term for term in search_key(query).split(" ") if term]
+    """The folded words of a search query (the first MAX_SEARCH_TERMS); every one must
+    match."""
+    return [term for term in search_key(query[:2000]).split(" ") if term][:MAX_SEARCH_TERMS]

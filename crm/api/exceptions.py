@@ -7,7 +7,7 @@ Every wrong token counts towards pausing the address that keeps sending them (th
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -35,6 +35,13 @@ def exception_handler(exc, context):
                 % {"what": ", ".join(blockers)}
             },
             status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, OverflowError | DataError):
+        # A date in year 1, an id past 64 bits: out of what Python's dates or the database
+        # can hold, wherever in the request it was (a field, a filter, a path).
+        return Response(
+            {"detail": _("A value in the request is out of range.")},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     elif isinstance(exc, IntegrityError):
         return Response(

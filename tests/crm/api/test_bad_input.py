@@ -336,3 +336,41 @@ def test_json_nested_as_deep_as_allowed_reaches_the_serializer(coordinator_api, 
     response = coordinator_api.post("/api/v1/contacts/", raw, content_type="application/json")
     assert response.status_code == 400
     assert "given_name" in response.json()  # a field error, not a parse error
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("post", "/api/v1/consents/", {"purpose": "forum_updates", "granted": True,
+                                        "source": "form", "recorded_at": "0001-01-01T00:00:00"}),
+        ("get", "/api/v1/network/actors/?community=9223372036854775808", None),
+        ("get", "/api/v1/network/organisations/?community=9223372036854775808", None),
+        ("get", "/api/v1/engagement/contacts/9223372036854775808/history/", None),
+    ],
+)  # fmt: skip
+def test_values_out_of_every_range_are_400_not_500(coordinator_api, world, method, url, body):
+    """Found by a probe: a date in year 1 overflowed Python's time zones, and ids past 64
+    bits overflowed SQLite, each as a server error."""
+    from engagement.services import engagement_snapshot_compute
+    from network.models import NetworkSnapshot
+    from network.services import analysis_parameters, network_snapshot_build
+
+    engagement_snapshot_compute()
+    snapshot = NetworkSnapshot.objects.create(
+        trigger="command", parameters=analysis_parameters().as_dict()
+    )
+    network_snapshot_build(snapshot_id=snapshot.pk)
+    before = _snapshot()
+    if body is not None:
+        body = {**body, "contact": world["contact"].pk}
+    response = getattr(coordinator_api, method)(url, body)
+    assert response.status_code in (400, 404), response.content
+    assert _snapshot() == before
+
+
+def test_a_search_of_a_thousand_words_is_answered(coordinator_client, world):
+    """Each word is a condition: a thousand of them exceeded what SQLite parses."""
+    words = " ".join(["word"] * 1001)
+    forum = world["forum"]
+    assert coordinator_client.get(f"/forums/{forum.pk}/check-in/", {"q": words}).status_code == 200
+    assert coordinator_client.get("/contacts/", {"search": words}).status_code == 200
