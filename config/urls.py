@@ -24,6 +24,8 @@ urlpatterns = [
     path("i/<str:token>/", invitation_answer_view, name="invitation-answer"),
 ]
 
+handler404 = "config.api.page_not_found"
+
 if settings.ANYMAIL["WEBHOOK_SECRET"]:
     urlpatterns.append(path("anymail/", include("anymail.urls")))
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -8,9 +10,16 @@ from crm.services.consent import consent_record
 
 from .base import HistoryMixin, ServiceViewSet
 
+EARLIEST_CONSENT = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
 
 class ConsentSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who entered it; null for imports and the recipients' own links.",
+    )
     recorded_at = serializers.DateTimeField(
         required=False, help_text="When the contact gave or withdrew consent; defaults to now."
     )
@@ -32,6 +41,10 @@ class ConsentSerializer(serializers.ModelSerializer):
     def validate_recorded_at(self, value):
         if value > timezone.now() + timezone.timedelta(minutes=5):
             raise serializers.ValidationError(_("Consent cannot be recorded in the future."))
+        # Nothing was recorded by e-mail earlier; and a time before the 1920s would come
+        # back with a local-mean-time offset in seconds, which no client can parse.
+        if value < EARLIEST_CONSENT:
+            raise serializers.ValidationError(_("Consent cannot be recorded before 1970."))
         return value
 
 
