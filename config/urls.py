@@ -33,6 +33,8 @@ urlpatterns = [
     path("i/<str:token>/", invitation_answer_view, name="invitation-answer"),
 ]
 
+handler404 = "config.api.page_not_found"
+
 if settings.ANYMAIL["WEBHOOK_SECRET"]:
     urlpatterns.append(path("anymail/", include("anymail.urls")))
 # Uploaded files are never served from MEDIA_ROOT directly, not even in development: the

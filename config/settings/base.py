@@ -286,7 +286,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "crm.api.parsers.StrictJSONParser",

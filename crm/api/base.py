@@ -28,6 +28,15 @@ class ServiceViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         serializer.instance = self._reload(self.create_object(serializer.validated_data))
 
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        # The answer is the whole object as a GET shows it: a partial serializer would
+        # leave out the fields that have a default (an organisation_name that is null).
+        return Response(self.get_serializer(serializer.instance).data)
+
     def perform_update(self, serializer):
         instance = self.update_object(serializer.instance, serializer.validated_data)
         serializer.instance = self._reload(instance)

@@ -1,14 +1,20 @@
 from rest_framework import serializers
 
 from crm.filters import ConsentFilter
-from crm.models import Consent, ConsentSource
+from crm.models import Consent
 from crm.services.consent import consent_record
 
 from .base import HistoryMixin, ServiceViewSet
+from .fields import ConsentSourceField
 
 
 class ConsentSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who entered it; null for imports and the recipients' own links.",
+    )
     recorded_at = serializers.DateTimeField(
         required=False,
         help_text=(
@@ -16,8 +22,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "(it would outrank a later withdrawal)."
         ),
     )
-    # "link" and "complaint" are recorded by the outreach itself, for withdrawals only.
-    source = serializers.ChoiceField(choices=ConsentSource.recordable())
+    source = ConsentSourceField()
 
     class Meta:
         model = Consent

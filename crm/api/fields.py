@@ -1,3 +1,4 @@
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from phonenumber_field.serializerfields import PhoneNumberField as _PhoneNumberField
 from rest_framework import serializers
 
@@ -57,3 +58,36 @@ class TopicsField(serializers.ListField):
 
     def to_representation(self, names):
         return sorted(names)
+
+
+class ConsentSourceField(serializers.ChoiceField):
+    """A consent's source: any of them when read, only those a person states when written
+    ("link" and "complaint" are recorded by the outreach itself, for withdrawals)."""
+
+    def __init__(self, **kwargs):
+        from crm.models import ConsentSource
+
+        super().__init__(choices=ConsentSource.choices, **kwargs)
+        self.recordable = [value for value, _label in ConsentSource.recordable()]
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value not in self.recordable:
+            self.fail("invalid_choice", input=data)
+        return value
+
+
+class ConsentSourceFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema says the same: every source in answers, the recordable ones in requests."""
+
+    target_class = ConsentSourceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        from crm.models import ConsentSource
+
+        values = (
+            [value for value, _label in ConsentSource.recordable()]
+            if direction == "request"
+            else list(ConsentSource.values)
+        )
+        return {"type": "string", "enum": values}

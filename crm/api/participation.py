@@ -12,7 +12,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
     forum_title = serializers.CharField(source="forum.title", read_only=True)
     forum_date = serializers.DateField(source="forum.date", read_only=True)
     organisation_name = serializers.CharField(
-        source="organisation.name", read_only=True, default=None
+        source="organisation.name", read_only=True, default=None, allow_null=True
     )
     sector = serializers.SerializerMethodField(
         help_text="The sector represented: the organisation's, else the contact's."

@@ -43,15 +43,21 @@ class EngagementRecomputeSerializer(serializers.Serializer):
 
 
 class _ForumTitles(serializers.ModelSerializer):
-    first_forum_title = serializers.CharField(source="first_forum.title", default=None)
-    last_forum_title = serializers.CharField(source="last_forum.title", default=None)
+    first_forum_title = serializers.CharField(
+        source="first_forum.title", default=None, allow_null=True
+    )
+    last_forum_title = serializers.CharField(
+        source="last_forum.title", default=None, allow_null=True
+    )
 
 
 class ContactEngagementSerializer(_ForumTitles):
     contact = serializers.IntegerField(source="contact_id")
     name = serializers.CharField(source="contact.full_name")
-    email = serializers.CharField(source="contact.email", default=None)
-    organisation_name = serializers.CharField(source="organisation.name", default=None)
+    email = serializers.CharField(source="contact.email", default=None, allow_null=True)
+    organisation_name = serializers.CharField(
+        source="organisation.name", default=None, allow_null=True
+    )
 
     class Meta:
         model = ContactEngagement
@@ -100,8 +106,10 @@ class SectorEngagementSerializer(serializers.ModelSerializer):
 class LapsedSerializer(_ForumTitles):
     contact = serializers.IntegerField(source="contact_id")
     name = serializers.CharField(source="contact.full_name")
-    email = serializers.CharField(source="contact.email", default=None)
-    organisation_name = serializers.CharField(source="organisation.name", default=None)
+    email = serializers.CharField(source="contact.email", default=None, allow_null=True)
+    organisation_name = serializers.CharField(
+        source="organisation.name", default=None, allow_null=True
+    )
 
     class Meta:
         model = ContactEngagement

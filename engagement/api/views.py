@@ -12,9 +12,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from core.exports import csv_response
+from core.exports import csv_lines, csv_response
 from crm.filters import IdFilter, boolean
-from crm.models import Programme, Sector
+from crm.models import Contact, Programme, Sector
 from engagement.models import (
     ContactEngagement,
     EngagementLevel,
@@ -35,14 +35,25 @@ from . import serializers as s
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Declares ``?format=csv``; the views stream the rows themselves (see CsvExportMixin)."""
+    """``?format=csv``. Lists stream their rows themselves (see CsvExportMixin); this renders
+    the answers that are not streamed (a contact's score history) from the serializer's
+    data, with the serializer's fields as the header even when there are no rows."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return b""
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        rows = [data] if isinstance(data, dict) else list(data or [])
+        serializer = getattr(data, "serializer", None)  # DRF's ReturnList and ReturnDict
+        fields = getattr(getattr(serializer, "child", serializer), "fields", None)
+        if fields is None:
+            fields = rows[0] if rows else {}
+        header = list(fields)
+        # The product's one CSV writer: safe cells, a BOM for spreadsheets (core.exports).
+        return "".join(csv_lines(header, ([row[k] for k in header] for row in rows))).encode()
 
 
 class CsvExportMixin:
@@ -67,8 +78,11 @@ class CsvExportMixin:
         return super().list(request, *args, **kwargs)
 
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
+
 class SnapshotQuery(serializers.Serializer):
-    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     as_of = serializers.DateField(required=False)
 
 
@@ -82,6 +96,11 @@ SNAPSHOT_PARAMETERS = [
 
 
 class SnapshotScopedMixin:
+    """Resolves ``?snapshot=`` / ``?as_of=`` (default: the latest snapshot) and puts the
+    snapshot's description beside the results."""
+
+    page_beside = {"snapshot": s.EngagementSnapshotSerializer}  # for the schema
+
     def get_snapshot(self) -> EngagementSnapshot:
         if not hasattr(self, "_snapshot"):
             query = SnapshotQuery(data=self.request.query_params)
@@ -157,13 +176,26 @@ class ContactEngagementViewSet(
             "contact", "organisation", "first_forum", "last_forum"
         )
 
-    @extend_schema(responses=s.ScoreHistorySerializer(many=True), parameters=[])
+    @extend_schema(
+        responses=s.ScoreHistorySerializer(many=True),
+        # The history spans every snapshot: ?snapshot= and ?as_of= do not apply.
+        parameters=[
+            OpenApiParameter(
+                "contact_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH
+            ),
+            OpenApiParameter("snapshot", exclude=True),
+            OpenApiParameter("as_of", exclude=True),
+        ],
+    )
     @action(detail=False, methods=["get"], url_path=r"(?P<contact_id>\d+)/history",
             filter_backends=[], pagination_class=None)  # fmt: skip
     def history(self, request, contact_id=None):
         """A contact's score and level in every snapshot: drifting away shows here first."""
+        contact_id = int(contact_id)
+        if contact_id > MAX_ID or not Contact.objects.filter(pk=contact_id).exists():
+            raise NotFound(_("No such contact."))
         rows = (
-            ContactEngagement.objects.filter(contact_id=int(contact_id))
+            ContactEngagement.objects.filter(contact_id=contact_id)
             .select_related("snapshot")
             .order_by("snapshot__as_of", "snapshot_id")
         )
@@ -256,13 +288,22 @@ class LapsedViewSet(
             min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS,
         )
 
-    @extend_schema(request=s.LapsedSaveSerializer, responses={201: s.ContactListSerializer})
+    @extend_schema(
+        request=s.LapsedSaveSerializer,
+        responses={201: s.ContactListSerializer},
+        # ``missed`` comes in the body; the answer is the saved list, in JSON.
+        parameters=[
+            OpenApiParameter("missed", exclude=True),
+            OpenApiParameter("format", exclude=True),
+        ],
+    )
     @action(
         detail=False,
         methods=["post"],
         filter_backends=[],
         pagination_class=None,
         permission_classes=[CanSaveContactLists],
+        renderer_classes=viewsets.GenericViewSet.renderer_classes,
     )
     def save(self, request):
         payload = s.LapsedSaveSerializer(data=request.data)

@@ -54,7 +54,9 @@ class NetworkRecomputeSerializer(serializers.Serializer):
 class ActorSerializer(serializers.ModelSerializer):
     contact = serializers.IntegerField(source="contact_id")
     name = serializers.CharField(source="contact.full_name")
-    organisation_name = serializers.CharField(source="organisation.name", default=None)
+    organisation_name = serializers.CharField(
+        source="organisation.name", default=None, allow_null=True
+    )
 
     class Meta:
         model = ActorMetrics
@@ -81,7 +83,9 @@ class OrganisationMetricsSerializer(serializers.ModelSerializer):
 class BrokerSerializer(serializers.ModelSerializer):
     contact = serializers.IntegerField(source="contact_id")
     name = serializers.CharField(source="contact.full_name")
-    organisation_name = serializers.CharField(source="organisation.name", default=None)
+    organisation_name = serializers.CharField(
+        source="organisation.name", default=None, allow_null=True
+    )
     brokerage = serializers.IntegerField(
         help_text="Cross-sector brokerage: gatekeeper + representative + consultant + liaison."
     )
@@ -111,6 +115,13 @@ class BrokerSerializer(serializers.ModelSerializer):
         """The sectors among the broker's ties, their own included, most ties first."""
         ties = actor.sector_ties or {}
         return [s for s, _ in sorted(ties.items(), key=lambda item: (-item[1], item[0]))]
+
+
+class BrokersSerializer(serializers.Serializer):
+    """The response of ``brokers/`` (documentation only: the view builds it directly)."""
+
+    snapshot = NetworkSnapshotSerializer()
+    results = BrokerSerializer(many=True)
 
 
 class ForumGrowthSerializer(serializers.ModelSerializer):

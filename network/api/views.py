@@ -1,9 +1,10 @@
 """Network API: every read comes from a stored snapshot; no request builds a graph."""
 
 import django_filters as filters
+from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -30,6 +31,7 @@ from .serializers import (
     METRIC_FIELDS,
     ActorSerializer,
     BrokerSerializer,
+    BrokersSerializer,
     ForumGrowthSerializer,
     GraphSerializer,
     NetworkRecomputeSerializer,
@@ -58,6 +60,8 @@ class SnapshotScopedMixin:
     """Resolves ``?snapshot=`` / ``?as_of=`` (default: the latest finished snapshot) and
     puts the snapshot's description beside the results."""
 
+    page_beside = {"snapshot": NetworkSnapshotSerializer}  # for the schema (crm.api.schema)
+
     def get_snapshot(self) -> NetworkSnapshot:
         if not hasattr(self, "_snapshot"):
             query = SnapshotQuery(data=self.request.query_params)
@@ -85,8 +89,20 @@ class SnapshotScopedMixin:
         return response
 
 
+MAX_COMMUNITY = 2**31 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COMMUNITY})
 class CommunityFilter(filters.BaseInFilter, filters.NumberFilter):
-    """``community=3`` or ``community=1,2``; non-numbers are a 400."""
+    """``community=3`` or ``community=1,2``; non-numbers and numbers no community can have
+    (negative, or past the database's integers) are a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_COMMUNITY)
+        super().__init__(*args, **kwargs)
 
 
 class ActorFilter(filters.FilterSet):
@@ -167,7 +183,7 @@ class BrokerQuery(serializers.Serializer):
         OpenApiParameter("limit", OpenApiTypes.INT, description="How many (1–200, default 20)."),
         OpenApiParameter("sector", OpenApiTypes.STR, many=True, description="Brokers' sectors."),
     ],
-    responses=BrokerSerializer(many=True),
+    responses=BrokersSerializer,
 )
 class BrokerView(SnapshotScopedMixin, generics.GenericAPIView):
     """The top cross-sector brokers: who ties sectors together that are not tied directly."""
@@ -214,7 +230,7 @@ class SectorView(SnapshotScopedMixin, generics.GenericAPIView):
 class GraphQuery(serializers.Serializer):
     sector = serializers.MultipleChoiceField(choices=Sector.choices, required=False)
     community = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=2**31 - 1), required=False
+        child=serializers.IntegerField(min_value=0, max_value=MAX_COMMUNITY), required=False
     )
     min_weight = serializers.FloatField(required=False, min_value=0, default=0)
     from_forum = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

@@ -140,6 +140,19 @@ class RecipientSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why left out; empty when the message is sent.")
 
 
+class RecipientPageSerializer(serializers.Serializer):
+    """A page of recipients with the counts of the whole audience (documentation only)."""
+
+    summary = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="How many will receive it (will_receive) and how many are left out, by reason.",
+    )
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RecipientSerializer(many=True)
+
+
 class OutboxSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="contact.full_name")
 
@@ -197,6 +210,18 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InvitationsSentSerializer(serializers.Serializer):
+    """The answer to inviting (documentation only: the view builds it directly)."""
+
+    mailing = serializers.IntegerField(
+        allow_null=True, help_text="The mailing that sends them; null when no one was invited."
+    )
+    invitations = InvitationSerializer(many=True)
+    skipped = serializers.DictField(
+        child=serializers.CharField(), help_text="Contact id -> why not invited."
+    )
+
+
 class InviteSerializer(serializers.Serializer):
     working_group = serializers.PrimaryKeyRelatedField(queryset=WorkingGroup.objects.all())
     contacts = serializers.PrimaryKeyRelatedField(
@@ -212,6 +237,14 @@ class FollowUpSerializer(serializers.ModelSerializer):
         model = FollowUp
         fields = ["id", "forum", "template", "days_after", "enabled", "mailing"]
         read_only_fields = ["mailing"]
+        # The service takes every setting; a new follow-up gets the model's defaults.
+        extra_kwargs = {
+            "days_after": {
+                "default": FollowUp._meta.get_field("days_after").default,
+                "max_value": 365,
+            },
+            "enabled": {"default": FollowUp._meta.get_field("enabled").default},
+        }
 
 
 class EmailHoldSerializer(serializers.ModelSerializer):

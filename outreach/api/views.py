@@ -125,7 +125,13 @@ class MailingViewSet(
         )
         self._with_counts([serializer.instance])
 
-    @extend_schema(responses=s.RecipientSerializer(many=True))
+    @extend_schema(
+        responses=s.RecipientPageSerializer,
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+    )
     @action(detail=True, methods=["get"], filter_backends=[])
     def recipients(self, request, pk=None):
         """Before sending: who the audience selects, each with the reason if left out
@@ -143,7 +149,10 @@ class MailingViewSet(
 
     @extend_schema(
         responses=s.OutboxSerializer(many=True),
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, many=True)],
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, many=True, enum=OutboxStatus.values),
+            OpenApiParameter("reason", OpenApiTypes.STR),
+        ],
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def outbox(self, request, pk=None):
@@ -233,7 +242,7 @@ class InvitationViewSet(
     def get_queryset(self):
         return Invitation.objects.select_related("contact", "working_group")
 
-    @extend_schema(request=s.InviteSerializer, responses={201: s.InvitationSerializer(many=True)})
+    @extend_schema(request=s.InviteSerializer, responses={201: s.InvitationsSentSerializer})
     def create(self, request, *args, **kwargs):
         payload = s.InviteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
