@@ -35,7 +35,14 @@ urlpatterns = [
 
 handler404 = "config.api.page_not_found"
 
-if settings.ANYMAIL["WEBHOOK_SECRET"]:
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
+if settings.ANYMAIL["WEBHOOK_SECRET"] and settings.ANYMAIL_PROVIDER:
+    from anymail import urls as anymail_urls
+
+    # Only the configured provider's bounce and complaint reports: no inbound mail, and no
+    # endpoint of a provider this installation does not use.
+    tracking = f"{settings.ANYMAIL_PROVIDER}_tracking_webhook"
+    urlpatterns.append(
+        path("anymail/", include([p for p in anymail_urls.urlpatterns if p.name == tracking]))
+    )
 # Uploaded files are never served from MEDIA_ROOT directly, not even in development: the
 # storage's URLs (MEDIA_URL, /files/) lead to web.views.documents, which checks who asks.

@@ -44,8 +44,15 @@ OFFICE_PARTS = {
     ".xlsx": "xl/workbook.xml",
     ".pptx": "ppt/presentation.xml",
 }
-# What browsers take for a web page when they sniff a file's first bytes.
-MARKUP = re.compile(rb"<\s*(html|head|body|script|iframe|svg|object|embed|meta|!doctype)\b", re.I)
+# What browsers take for a web page when they sniff a file's first bytes (the MIME Sniffing
+# Standard's HTML patterns), and the tags an attack page is made of. Not every "<" and a
+# letter: a PDF's hex strings (<AB12>) would match that.
+MARKUP = re.compile(
+    rb"<\s*(!doctype|!--|\?xml|html|head|body|script|iframe|frame|svg|math|object|embed|"
+    rb"meta|link|base|style|title|img|image|video|audio|source|a|b|p|br|div|span|font|"
+    rb"table|h1|form|input|button|textarea|details|marquee)[\s/>]",
+    re.I,
+)
 SNIFFED_BYTES = 1024
 # An office archive may unpack to this much in all and this many times its packed size per
 # part (text compresses ten- to twentyfold; a bomb a thousandfold and more).
@@ -163,6 +170,15 @@ def _check_archive(file, extension: str, kind: str) -> None:
                 _("The %(kind)s unpacks to far more than its size (%(mb)d MB): it is refused.")
                 % {"kind": kind, "mb": unpacked // 2**20}
             )
+        # The declared sizes are what the checks above trust; unpacking every part once,
+        # in bounded chunks, proves them (zipfile stops at the declared size and fails the
+        # part's CRC when more was packed), so an office program unpacks no more either.
+        try:
+            corrupt = archive.testzip()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+            raise bad from error
+        if corrupt is not None:
+            raise bad
         names = {member.filename for member in members}
         if extension == ".odt":
             if "mimetype" not in names:

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.views.decorators.http import require_safe
 
 
 def may(user, *perms: str) -> bool:
@@ -25,11 +26,13 @@ def _guarded(view, perms: tuple[str, ...]):
 
 
 def page(*perms: str):
-    """A view that reads: signed in, and holding the view permission of every kind of
-    record the page shows (else 403), the permissions the API asks for the same rows."""
+    """A view that reads: GET or HEAD only (405 for anything else), signed in, and holding
+    the view permission of every kind of record the page shows (else 403), the permissions
+    the API asks for the same rows."""
     if not perms:
         raise TypeError("a page names the view permissions of what it shows")
-    return lambda view: _guarded(view, perms)
+
+    return lambda view: _guarded(require_safe(view), perms)
 
 
 def changes(*perms: str):

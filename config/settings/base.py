@@ -398,8 +398,11 @@ OUTREACH_MAX_RENDERED_CHARS = env.int("OUTREACH_MAX_RENDERED_CHARS", default=300
 OUTREACH_FALLBACK_LANGUAGES = env.list("OUTREACH_FALLBACK_LANGUAGES", default=["ru", "en", "kk"])
 OUTREACH_INVITATION_MAX_AGE = env.int("OUTREACH_INVITATION_MAX_AGE", default=60 * 60 * 24 * 90)
 # Bounce and complaint webhooks (django-anymail), when an e-mail provider is configured:
-# ANYMAIL_WEBHOOK_SECRET protects /anymail/<provider>/tracking/.
+# ANYMAIL_WEBHOOK_SECRET protects /anymail/<provider>/tracking/, which is served only for
+# the one provider named in ANYMAIL_PROVIDER (e.g. postmark, mailgun, amazon_ses): the
+# others' endpoints are not configured and would only answer errors.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+ANYMAIL_PROVIDER = env.str("ANYMAIL_PROVIDER", default="")
 CELERY_BEAT_SCHEDULE = {
     "outreach-due": {"task": "outreach.due", "schedule": 60.0},
     "outreach-sweep": {"task": "outreach.sweep", "schedule": 60.0},

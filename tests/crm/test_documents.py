@@ -137,3 +137,45 @@ def test_a_refused_upload_through_the_api_stores_nothing(db, coordinator_api, se
     assert "web page" in str(response.json())
     assert not ForumDocument.objects.exists()
     assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_any_page_markup_near_the_start_is_refused():
+    """Found by a probe: the first list of tags missed <img onerror=…> and <title>."""
+    assert "web page" in refused(
+        "protocol.pdf", b"%PDF-1.4\n<img src=x onerror=alert(1)><title>x</title>"
+    )
+    assert "web page" in refused("protocol.pdf", b"%PDF-1.4\n<!-- x --><a href=//evil>x</a>")
+
+
+def understated(archive: bytes, name: str, claimed: int) -> bytes:
+    """The archive with one part's declared size changed, in both of its headers."""
+    data = bytearray(archive)
+    info = zipfile.ZipFile(io.BytesIO(archive)).getinfo(name)
+    data[info.header_offset + 22 : info.header_offset + 26] = claimed.to_bytes(4, "little")
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        length = int.from_bytes(data[central + 28 : central + 30], "little")
+        if data[central + 46 : central + 46 + length] == name.encode():
+            data[central + 24 : central + 28] = claimed.to_bytes(4, "little")
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def test_an_archive_that_understates_its_parts_is_refused():
+    """Found by a probe: the size checks trusted the sizes an archive declares."""
+    honest = docx_bytes({"word/media/zeros.bin": b"\0" * (40 * 2**20)})
+    lying = understated(honest, "word/media/zeros.bin", 1000)
+    assert "not a readable DOCX" in refused("protocol.docx", lying)
+
+
+def test_an_integration_downloads_with_its_api_token(stored, viewer):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=viewer)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(stored.file.url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    wrong = Client(HTTP_AUTHORIZATION="Token not-a-real-token").get(stored.file.url)
+    assert wrong.status_code == 401
