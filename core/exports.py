@@ -35,7 +35,10 @@ def spreadsheet_cell(value):
     if isinstance(value, dict | list | tuple):
         value = json.dumps(value, ensure_ascii=False, default=str)
     text = _AFTER_SEPARATOR.sub(r"\1'\2", str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    # Blanks or quotes before the formula character hide it from a plain prefix check.
+    if text.startswith(FORMULA_START) or text.lstrip(" \"'").startswith(("=", "+", "-", "@")):
+        return "'" + text
+    return text
 
 
 class _Echo:

@@ -54,12 +54,14 @@ MARKUP = re.compile(
     re.I,
 )
 SNIFFED_BYTES = 1024
+PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\t\r\n]{12,}")
 # An office archive may unpack to this much in all and this many times its packed size per
 # part (text compresses ten- to twentyfold; a bomb a thousandfold and more).
 ARCHIVE_MAX_UNPACKED = 200 * 2**20
 ARCHIVE_MAX_RATIO = 100
 ARCHIVE_MAX_MEMBERS = 10_000
-IMAGE_MAX_PIXELS = 100_000_000
+# A 40-megapixel photograph; decoding one to check it takes about 120 MB for a moment.
+IMAGE_MAX_PIXELS = 40_000_000
 
 
 def document_media_type(name: str) -> str:
@@ -92,7 +94,7 @@ def validate_document_file(file) -> None:
             raise ValidationError(
                 _("The file's content is not a %(kind)s document.") % {"kind": kind}
             )
-        if MARKUP.search(head):
+        if _carries_markup(head):
             raise ValidationError(
                 _("The file carries a web page inside a %(kind)s: it cannot be accepted.")
                 % {"kind": kind}
@@ -101,6 +103,13 @@ def validate_document_file(file) -> None:
         _check_structure(file, extension, kind)
     finally:
         file.seek(position)
+
+
+def _carries_markup(head: bytes) -> bool:
+    """Page markup in the printable stretches of the first bytes. A page that a browser
+    would render is text; looking only at runs of printable characters keeps the short tags
+    (<a >, <b>) from matching by chance in a photo's or a compressed PDF's bytes."""
+    return any(MARKUP.search(run.group()) for run in PRINTABLE_RUN.finditer(head))
 
 
 def _check_structure(file, extension: str, kind: str) -> None:
@@ -115,12 +124,13 @@ def _check_structure(file, extension: str, kind: str) -> None:
 
 def _check_pdf(file) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(file.read()), strict=False)
         pages = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, RecursionError) as error:
+    # Whatever the parser raises on a file from outside means the same: not a PDF we can
+    # read (a malformed trailer raises AttributeError, a page tree loop RecursionError).
+    except Exception as error:
         raise ValidationError(_("The file is not a readable PDF.")) from error
     if pages == 0:
         raise ValidationError(_("The PDF has no pages."))
@@ -130,6 +140,7 @@ def _check_image(file, kind: str) -> None:
     from PIL import Image, UnidentifiedImageError
 
     expected = "PNG" if kind == "PNG" else "JPEG"
+    too_large = _("The image is too large to be a document's picture.")
     try:
         with Image.open(file) as image:
             if image.format != expected:
@@ -138,10 +149,10 @@ def _check_image(file, kind: str) -> None:
                 )
             width, height = image.size
             if width * height > IMAGE_MAX_PIXELS:
-                raise ValidationError(_("The image is too large (%(w)d×%(h)d).") % {
-                    "w": width, "h": height
-                })  # fmt: skip
-            image.verify()  # reads the whole stream: a truncated or spliced file fails
+                raise ValidationError(too_large)
+            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except Image.DecompressionBombError as error:  # a header claiming billions of pixels
+        raise ValidationError(too_large) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("The file is not a readable %(kind)s image.") % {"kind": kind}

@@ -61,7 +61,13 @@ def engagement_inputs(
     programme_row = {p: i + 1 for i, p in enumerate(programme_ids)}
     status_code = {s: i for i, s in enumerate(STATUSES)}
     role_code = {r: i for i, r in enumerate(ROLES)}
-    rows = participations
+    # The rows come from separate reads: a contact created, or a forum re-dated, between
+    # them would have rows with no place in the arrays. They are left out (the next
+    # snapshot has them), rather than mapped onto a neighbour's row.
+    known_contacts = {c for c, _ in contacts}
+    period = {f for f, _, _ in forums}
+    rows = [r for r in participations if r[0] in known_contacts and r[1] in period]
+    memberships = [m for m in memberships if m[0] in known_contacts]
     n = len(rows)
     return Inputs(
         contact_ids=contact_ids,

@@ -66,7 +66,10 @@ def attendance_from_rows(
     """``Attendance`` from plain rows: the period's forums (id, date), in any order, and the
     attended participations at them (contact, forum, organisation or None, role)."""
     forums = sorted(forums, key=lambda f: (f[1], f[0]))
-    rows = participations
+    # The rows come from separate reads: a forum re-dated out of the period in between
+    # would have participations but no place in the order. They are left out.
+    period = {f for f, _ in forums}
+    rows = [r for r in participations if r[1] in period]
     n = len(rows)
     return Attendance(
         contact=np.fromiter((r[0] for r in rows), np.int64, n),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.ids import MAX_ID
 from crm.models import (
     ConsentPurpose,
     Contact,
@@ -19,8 +20,6 @@ from crm.models import (
 from engagement.models import EngagementLevel
 from outreach.models import MessageTemplate
 
-BIGGEST_ID = 2**63 - 1
-
 
 class SafeIds:
     """Refuse ids no database column can hold before they reach a query (SQLite raises
@@ -34,7 +33,7 @@ class SafeIds:
                 number = int(str(item))
             except ValueError:
                 continue  # the field's own check says what is wrong
-            if not 0 < number <= BIGGEST_ID:
+            if not 0 < number <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

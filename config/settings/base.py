@@ -310,9 +310,9 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": PROXY_COUNT or None,
 }
-# An address that fails to authenticate this many times in the window (wrong tokens, no
-# credentials) is answered 429 until the window ends: guessing a 40-character token stays
-# hopeless, and a typo costs nothing.
+# An address that sends this many wrong tokens in the window has its token requests
+# answered 429 until the window ends: guessing a 40-character token stays hopeless, and a
+# typo costs nothing (requests without credentials do not count; crm.api.throttling).
 API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=20)
 API_AUTH_FAILURE_WINDOW = env.int("API_AUTH_FAILURE_WINDOW", default=600)
 

@@ -21,3 +21,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
 CELERY_RESULT_BACKEND = None
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Always in memory: the suite clears the cache after each test, and must never flush a
+# Redis that CACHE_URL (or a .env) points at.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -13,6 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from core.exports import csv_lines, csv_response
+from core.ids import MAX_ID
 from crm.filters import IdFilter, boolean
 from crm.models import Contact, Programme, Sector
 from engagement.models import (
@@ -76,9 +77,6 @@ class CsvExportMixin:
             header = list(serializer_class().fields)
             return csv_response(header, self.csv_rows(queryset, serializer_class), self.csv_name)
         return super().list(request, *args, **kwargs)
-
-
-MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 
 class SnapshotQuery(serializers.Serializer):
@@ -318,7 +316,7 @@ class LapsedViewSet(
 
 
 class ProgrammeQuery(serializers.Serializer):
-    programme = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    programme = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     as_of = serializers.DateField(required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
 

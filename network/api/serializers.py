@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.ids import MAX_ID
 from network.models import (
     METRIC_COLUMNS,
     ActorMetrics,
@@ -43,7 +44,7 @@ class NetworkRecomputeSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=1,
-        max_value=2**63 - 1,
+        max_value=MAX_ID,
         help_text="The network as it stood after this forum (its date becomes as_of).",
     )
     programme = serializers.IntegerField(

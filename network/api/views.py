@@ -9,6 +9,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from core.ids import MAX_ID
 from crm.filters import IdFilter
 from crm.models import Forum, Programme, Sector
 from network.models import (
@@ -52,7 +53,7 @@ SNAPSHOT_PARAMETERS = [
 
 
 class SnapshotQuery(serializers.Serializer):
-    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     as_of = serializers.DateField(required=False)
 
 
@@ -233,8 +234,8 @@ class GraphQuery(serializers.Serializer):
         child=serializers.IntegerField(min_value=0, max_value=MAX_COMMUNITY), required=False
     )
     min_weight = serializers.FloatField(required=False, min_value=0, default=0)
-    from_forum = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    to_forum = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    from_forum = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    to_forum = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20_000, default=2_000)
     size_by = serializers.ChoiceField(choices=ORDERABLE, required=False, default="degree")
     everyone = serializers.BooleanField(required=False, default=False)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.ids import MAX_ID
 from crm.models import ConsentPurpose, Contact, Forum, Language, Sector, WorkingGroup
 from crm.models.choices import ParticipationRole, ParticipationStatus
 from outreach.models import (
@@ -48,7 +49,7 @@ class AudienceSerializer(serializers.Serializer):
     contacts = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), many=True, required=False
     )
-    contact_list = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    contact_list = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     lapsed = serializers.DictField(required=False)
 
     def validate(self, attrs):

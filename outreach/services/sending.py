@@ -5,10 +5,11 @@ Exactly once, from the database:
   workers, a redelivered task or a retried task never hold the same row;
 - each message is marked sent in its own commit right after the SMTP server accepted it;
   a worker killed between those two steps leaves the row "sending" until the lease
-  expires, and it is then sent again with the same Message-ID: that instant is the only
-  way a second delivery can happen. A task runs a few sender threads (one builds while
-  another waits on the network), and they take turns for that instant, so a killed
-  process has at most one such message;
+  expires, and it is then sent again with the same Message-ID. That instant is how a second
+  delivery can happen, with two more the README lists (a server's reply lost after the
+  last line, and a database away for longer than the lease while another worker takes the
+  row). A task runs a few sender threads (one builds while another waits on the network),
+  and they take turns for that instant, so a killed process has at most one such message;
 - rows a dead worker had claimed but not sent go back to the queue when their lease ends;
 - a worker that loses the database keeps what it knows: when the database answers again
   (within seconds of a restart) it records the messages the server accepted meanwhile,
@@ -155,16 +156,23 @@ class RateLimiter:
             self.redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
             self.redis_errors = (redis.ConnectionError, redis.TimeoutError)
 
-    def wait(self) -> None:
+    def wait(self, halt: threading.Event | None = None) -> None:
         if not self.limit:
             return
         while True:
+            if halt is not None and halt.is_set():
+                raise SendingHalted  # another sender of the task stopped: stop waiting too
             minute = int(self.clock() // 60)
             if self.redis is not None:
                 key = f"civicnet:outreach:rate:{minute}"
                 try:
-                    used = self.redis.incr(key)
-                    self.redis.expire(key, 120)
+                    # One round trip: the key is created with its expiry, then counted, so
+                    # a failure between two commands can neither count twice nor leave a
+                    # key that never expires.
+                    pipe = self.redis.pipeline()
+                    pipe.set(key, 0, ex=120, nx=True)
+                    pipe.incr(key)
+                    used = pipe.execute()[-1]
                 except self.redis_errors as error:
                     # The shared count is unknown while Redis is away: wait for it rather
                     # than exceed the limit (the row's lease is renewed after the wait).
@@ -347,9 +355,11 @@ class Sender:
         self.cursor = None  # for the statement that records a message as sent
         self.claimed_at = 0.0  # time.monotonic() of the current batch's claim or renewal
         # What to put right if the database goes away (see put_right): rows claimed whose
-        # last line was never sent, and outcomes known here but not written yet.
-        self.held: set[int] = set()
+        # last line was never sent, outcomes known here but not written yet, and hard
+        # bounces not counted yet.
+        self.unstarted: set[int] = set()
         self.outcomes: dict[int, dict] = {}
+        self.bounces: list[str] = []
         self.lost_database: BaseException | None = None
 
     def run(self) -> Counter:
@@ -363,7 +373,7 @@ class Sender:
                 ids = _claim(mailing_id, settings.OUTREACH_BATCH, self.token)
                 if not ids:
                     break
-                self.held.update(ids)
+                self.unstarted.update(ids)
                 rows = list(OutboxMessage.objects.filter(pk__in=ids).select_related("contact"))
                 self.batch(rows, claimed_at=time.monotonic())
         except Exception as error:
@@ -392,7 +402,7 @@ class Sender:
 
     def settle(self, row_id: int, **values) -> None:
         """Write a row's outcome (``_mark``); if that fails, keep it for ``put_right``."""
-        self.held.discard(row_id)
+        self.unstarted.discard(row_id)
         try:
             _mark(row_id, self.token, **values)
         except Exception:
@@ -408,32 +418,40 @@ class Sender:
         the server accepted is therefore recorded as sent, not sent again, unless the
         database stayed away longer than the lease and another worker took the row
         before it came back: then it goes again with the same Message-ID (the README's
-        acceptance instant). A held row never reached its last line, so the server has
-        no copy of it and it can go at once, without waiting for its lease.
+        acceptance instant). An unstarted row never reached its last line, so the server
+        has no copy of it and it can go at once, without waiting for its lease.
         """
         for row_id, values in list(self.outcomes.items()):
-            written = OutboxMessage.objects.filter(
-                pk=row_id,
-                claim=self.token,
-                status__in=[OutboxStatus.SENDING, OutboxStatus.QUEUED],
-            ).update(lease_until=None, **values)
-            if not written and values["status"] == OutboxStatus.SENT:
+            ours = OutboxMessage.objects.filter(pk=row_id, claim=self.token)
+            writable = Q(status__in=[OutboxStatus.SENDING, OutboxStatus.QUEUED])
+            sent = values["status"] == OutboxStatus.SENT
+            if sent:
+                # A cancel meanwhile suppressed the requeued row; the message went all the
+                # same, and the record must say so.
+                writable |= Q(status=OutboxStatus.SUPPRESSED, reason=SuppressionReason.CANCELLED)
+            written = ours.filter(writable).update(lease_until=None, **values)
+            if not written and sent and not ours.filter(status=OutboxStatus.SENT).exists():
+                # (Already sent under our claim: the record committed and only its answer
+                # was lost. Nothing to say then.)
                 logger.error(
                     "outbox row %s was accepted while the database was away and taken over "
                     "before it came back: it may arrive twice",
                     row_id,
                 )
             del self.outcomes[row_id]
-        if self.held:
+        while self.bounces:
+            bounce_record(self.bounces[0])
+            self.bounces.pop(0)
+        if self.unstarted:
             OutboxMessage.objects.filter(
-                pk__in=self.held, claim=self.token, status=OutboxStatus.SENDING
+                pk__in=self.unstarted, claim=self.token, status=OutboxStatus.SENDING
             ).update(
                 status=OutboxStatus.QUEUED,
                 lease_until=None,
                 # The claim counted an attempt that never reached the server.
                 attempts=Greatest(F("attempts") - 1, 0),
             )
-            self.held.clear()
+            self.unstarted.clear()
 
     def batch(self, rows, claimed_at: float) -> None:
         """Send the rows this sender claimed at ``claimed_at`` (time.monotonic())."""
@@ -445,7 +463,7 @@ class Sender:
         for position, row in enumerate(rows):
             if self.halt.is_set():
                 return  # another sender of this task failed; these rows wait for their lease
-            self.limiter.wait()
+            self.limiter.wait(self.halt)
             if self.lease_half_gone():
                 # Half the lease gone (a slow server, a rate limit): renew it, or learn
                 # which rows were handed to another worker meanwhile. Until then they are
@@ -489,13 +507,13 @@ class Sender:
                 stats["failed"] += 1
                 continue
             if row.pk not in mine:
-                self.held.discard(row.pk)
+                self.unstarted.discard(row.pk)
                 stats["lost_claim"] += 1  # our lease ran out; another worker has it now
                 continue
             try:
                 self.deliver(row, message, serialised)
             except LostClaim:
-                self.held.discard(row.pk)
+                self.unstarted.discard(row.pk)
                 stats["lost_claim"] += 1
                 continue
             except OSError as error:  # smtplib's exceptions, timeouts, resets
@@ -519,7 +537,7 @@ class Sender:
         if serialised is None:  # another backend, or a message of an unusual shape
             with _ACCEPTANCE:
                 self.before_acceptance(row)
-                self.held.discard(row.pk)  # the backend may have it accepted from here on
+                self.unstarted.discard(row.pk)  # the backend may have it accepted from here on
                 backend.send_messages([message])
                 self.record_sent(row)
             return
@@ -537,7 +555,7 @@ class Sender:
                 raise
             # From the last line on, the server may have the message: the row is never
             # handed back before its lease from here (put_right).
-            self.held.discard(row.pk)
+            self.unstarted.discard(row.pk)
             content_end(smtp)
             self.record_sent(row)
 
@@ -594,8 +612,12 @@ class Sender:
             # After a plain refusal (a 550 for one address) it is ready for the next.
             self.mail_backend.close()
         if isinstance(problem, PermanentError):
+            # Counted even if the database goes away while the outcome is written: put_right
+            # records the bounce then.
+            self.bounces.append(row.email)
             self.settle(row.pk, status=OutboxStatus.FAILED, last_error=str(problem))
             bounce_record(row.email)
+            self.bounces.remove(row.email)
             self.stats["failed"] += 1
         elif row.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
             self.settle(row.pk, status=OutboxStatus.FAILED, last_error=str(problem))

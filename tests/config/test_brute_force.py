@@ -32,6 +32,7 @@ def test_thirty_wrong_passwords_lock_the_account_for_that_address(staff, setting
     answers = [sign_in(client, url, f"guess-{i}").status_code for i in range(30)]
     limit = settings.AXES_FAILURE_LIMIT
     assert set(answers[: limit - 1]) == {200}  # the form again, with its error
+    assert answers[limit - 1] == 429  # the failure that reaches the limit is refused too
     assert set(answers[limit:]) == {429}
     locked = sign_in(client, url, "secret-password-1")
     assert locked.status_code == 429  # even the right password waits
@@ -155,6 +156,9 @@ def test_a_forwarded_value_that_is_not_an_address_is_ignored(staff, settings):
 
 
 def test_a_login_made_in_code_has_no_address_and_is_still_logged(staff):
+    from axes.models import AccessLog
+
     client = Client()
     client.force_login(staff)  # a request built in code: no REMOTE_ADDR
     assert client.get("/").status_code == 200
+    assert AccessLog.objects.get(username="coord").ip_address is None

@@ -31,6 +31,7 @@ def test_no_piece_of_a_text_cell_starts_like_a_formula_whatever_the_separator(te
                 piece.lstrip(' \t\r\n"').startswith("'")
             ), (text, cell, separator)
     assert not cell.startswith(FORMULA_START)
+    assert not cell.lstrip(" \"'").startswith(("=", "+", "-", "@")) or cell.startswith("'")
     # Nothing is lost: apostrophes are the only change, and none is added to plain text.
     assert cell.replace("'", "") == text.replace("'", "")
     if not any(mark in text for mark in "=+-@\t\r"):

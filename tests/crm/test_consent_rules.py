@@ -11,6 +11,7 @@ from django.utils import timezone
 from crm.models import Consent
 from crm.roles import COORDINATOR
 from crm.selectors.consent import consent_states
+from crm.services.consent import consent_record
 from outreach.audience import recipients
 from outreach.services.consent import unsubscribe
 from outreach.tokens import unsubscribe_token
@@ -175,24 +176,52 @@ def test_a_grant_imported_later_with_its_true_older_date_does_not_revive_consent
     assert consent_states([contact.pk])[contact.pk]["forum_updates"] is False
 
 
-def test_records_already_dated_in_the_future_are_redated_to_when_they_were_made():
+def _migration():
     import importlib
 
+    return importlib.import_module("crm.migrations.0006_consent_dates_not_in_the_future")
+
+
+def _entered(consent, when):
+    """Pretend the record was entered at ``when`` (its history's creation row says so)."""
+    consent.history.filter(history_type="+").update(history_date=when)
+
+
+def test_records_dated_after_their_entry_are_redated_to_when_they_were_entered():
     from django.apps import apps
 
-    migration = importlib.import_module("crm.migrations.0006_consent_dates_not_in_the_future")
     contact = ContactFactory(email="a@example.org")
-    before = timezone.now()
-    consent = Consent.objects.create(
-        contact=contact, purpose="forum_updates", granted=True, source="form"
-    )
+    consent = consent_record(contact=contact, purpose="forum_updates", granted=True, source="form")
+    entered = timezone.now() - dt.timedelta(days=1)
+    _entered(consent, entered)
     Consent.objects.filter(pk=consent.pk).update(recorded_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
 
-    migration.redate_future_consents(apps, None)
+    _migration().redate_consents_dated_after_their_entry(apps, None)
 
     consent.refresh_from_db()
-    assert before <= consent.recorded_at <= timezone.now()
+    assert consent.recorded_at == entered
     unsubscribe(
         token=unsubscribe_token(contact_id=contact.pk, purpose="forum_updates", message_id=None)
     )
+    assert consent_states([contact.pk])[contact.pk]["forum_updates"] is False
+
+
+def test_a_grant_that_was_ahead_when_entered_no_longer_outranks_an_earlier_withdrawal():
+    """Found in review: a grant entered a year ago but dated a month after its entry still
+    outranked a withdrawal recorded in that month, long after the date had passed."""
+    from django.apps import apps
+
+    contact = ContactFactory(email="a@example.org")
+    now = timezone.now()
+    grant = consent_record(contact=contact, purpose="forum_updates", granted=True, source="form")
+    _entered(grant, now - dt.timedelta(days=365))
+    Consent.objects.filter(pk=grant.pk).update(recorded_at=now - dt.timedelta(days=335))
+    consent_record(
+        contact=contact, purpose="forum_updates", granted=False, source="form",
+        recorded_at=now - dt.timedelta(days=350),
+    )  # fmt: skip
+    assert consent_states([contact.pk])[contact.pk]["forum_updates"] is True  # the old bug
+
+    _migration().redate_consents_dated_after_their_entry(apps, None)
+
     assert consent_states([contact.pk])[contact.pk]["forum_updates"] is False

@@ -125,6 +125,26 @@ def test_behind_nginx_the_web_server_sends_the_bytes(stored, viewer_client, sett
     assert response.content == b""
 
 
+def test_behind_nginx_a_cyrillic_file_name_is_a_uri_nginx_can_read(
+    db, settings, tmp_path, viewer_client
+):
+    """Found in review: the raw name went into the header MIME-encoded, which nginx cannot
+    resolve, so no Russian- or Kazakh-named document could be downloaded."""
+    from urllib.parse import unquote
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DOCUMENTS_ACCEL_REDIRECT = "/protected-files/"
+    document = forum_document_create(
+        forum=ForumFactory(), kind="protocol", file=upload("Протокол форума.pdf", pdf_bytes())
+    )
+    response = viewer_client.get(document.file.url)
+    target = response["X-Accel-Redirect"]
+    assert target.isascii()
+    assert unquote(target) == f"/protected-files/{document.file.name}"
+    assert "Протокол" in unquote(target)
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+
+
 def test_a_refused_upload_through_the_api_stores_nothing(db, coordinator_api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     forum = ForumFactory()
@@ -179,3 +199,46 @@ def test_an_integration_downloads_with_its_api_token(stored, viewer):
     assert response["Content-Disposition"].startswith("attachment;")
     wrong = Client(HTTP_AUTHORIZATION="Token not-a-real-token").get(stored.file.url)
     assert wrong.status_code == 401
+
+
+def test_an_image_claiming_billions_of_pixels_is_refused_not_a_server_error():
+    """Found in review: Pillow refuses such a header with its own exception, which was not
+    caught (a 500)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 20000, 20000, 8, 2, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    assert "too large" in refused("photo.png", bomb)
+
+
+def test_a_pdf_whose_trailer_breaks_the_parser_is_refused_not_a_server_error():
+    broken = pdf_bytes().replace(b"trailer\n", b"trailer\n/X ")
+    assert "not a readable PDF" in refused("protocol.pdf", broken)
+
+
+def test_a_truncated_photograph_is_refused():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((200, 200), 64).convert("RGB").save(out, format="JPEG")
+    half = out.getvalue()[: len(out.getvalue()) // 2]
+    assert "not a readable JPG" in refused("photo.jpg", half)
+
+
+def test_short_tags_in_a_photographs_bytes_are_not_taken_for_a_page():
+    """Found in review: short tags such as <a > or <b> matched by chance in about one image's
+    bytes in a few hundred. Only printable stretches are searched now."""
+    from PIL import Image
+
+    def photo(comment: bytes) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), (200, 10, 10)).save(out, format="JPEG", comment=comment)
+        return out.getvalue()
+
+    validate_document_file(upload("photo.jpg", photo(b"\x00\x9f<b>\x01\xfe<a \x02")))
+    assert "web page" in refused("photo.jpg", photo(b"<b onmouseover=alert(1)>hello</b>"))

@@ -162,3 +162,30 @@ def test_a_working_group_member_who_never_came_to_a_forum_scores_the_membership(
     )
     assert result.score.tolist() == [0, 3.0, 0, 0, 0, 0, 0, 0]
     assert result.level.tolist() == [-1] * 8
+
+
+def test_rows_read_around_a_concurrent_edit_are_left_out_not_misplaced():
+    """Found in review: the history is read in separate statements, so a contact created
+    or a forum re-dated between them left rows pointing at no array row (an IndexError, or
+    a neighbour's row taken silently)."""
+    import datetime as dt
+
+    from engagement.attendance import engagement_inputs
+    from network.graphs import attendance_from_rows
+
+    day = dt.date(2019, 1, 1)
+    inputs = engagement_inputs(
+        contacts=[(1, "media"), (3, "")],
+        forums=[(10, None, day)],
+        participations=[(1, 10, "attended", "participant", None),
+                        (2, 10, "attended", "participant", None),  # a contact created since
+                        (3, 11, "attended", "participant", None)],  # a forum re-dated since
+        memberships=[(2, day, None, "member")],
+    )  # fmt: skip
+    assert inputs.contact_row.tolist() == [0]
+    assert inputs.forum_row.tolist() == [0]
+    assert len(inputs.membership_contact_row) == 0
+    attendance = attendance_from_rows(
+        [(10, day)], [(1, 10, None, "participant"), (3, 11, None, "speaker")], {}, {}
+    )
+    assert attendance.forum.tolist() == [10]

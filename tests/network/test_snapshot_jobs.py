@@ -84,7 +84,23 @@ def test_a_snapshot_done_before_its_last_step_failed_stays_done():
     assert done.status == "done"
 
 
-def test_an_error_that_leaves_the_connection_working_is_not_a_lost_database():
+@pytest.mark.django_db(transaction=True)  # outside a transaction: database_lost judges then
+def test_a_lost_database_is_told_from_an_error_that_leaves_the_connection_working(
+    monkeypatch,
+):
+    from django.db import connection
+
     # "no such table" is an OperationalError too, but the connection still answers.
+    connection.ensure_connection()
     assert not jobs.database_lost(OperationalError("no such table: x"))
     assert not jobs.database_lost(ValueError("x"))
+    # The same kind of error with a connection that no longer answers is a lost database
+    # (the in-memory SQLite of the tests cannot really be closed, so it is told so).
+    monkeypatch.setattr(connection, "is_usable", lambda: False)
+    assert jobs.database_lost(OperationalError("server closed the connection unexpectedly"))
+    assert not jobs.database_lost(ValueError("x"))  # ...but only for a database's error
+
+
+def test_inside_a_callers_transaction_it_is_never_taken_for_a_lost_database():
+    """Not ours to judge: the caller's transaction decides what an error means."""
+    assert not jobs.database_lost(OperationalError("server closed the connection"))

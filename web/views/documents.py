@@ -2,6 +2,7 @@
 as downloads: a file never opens as a page on our own domain, whatever it contains."""
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -48,9 +49,10 @@ def document_download(request, name: str):
     prefix = settings.DOCUMENTS_ACCEL_REDIRECT
     if prefix:
         # Behind nginx: the web server sends the bytes from an internal location, after
-        # this view has checked who asks (docs/deployment.md).
+        # this view has checked who asks (docs/security.md). Percent-encoded, as nginx
+        # expects a URI: a header cannot carry the Cyrillic of a file's name as it is.
         response = HttpResponse(content_type=document_media_type(filename))
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{document.file.name}"
+        response["X-Accel-Redirect"] = quote(f"{prefix.rstrip('/')}/{document.file.name}")
     else:
         try:
             handle = document.file.open("rb")

@@ -66,7 +66,17 @@ def _sector_role_table(forum: Forum) -> tuple[list, list, dict[str, int]]:
     return rows, [ParticipationRole(r).label for r in roles], by_sector
 
 
-@page("crm.view_forum", "crm.view_participation")
+@page(
+    "crm.view_forum",
+    "crm.view_participation",
+    "crm.view_forumdocument",
+    "crm.view_forumpartner",
+    "crm.view_organisation",
+    "network.view_forumgrowth",
+    "outreach.view_followup",
+    "outreach.view_mailing",
+    "outreach.view_outboxmessage",
+)
 def forum_detail(request, pk: int):
     forum = get_object_or_404(Forum.objects.select_related("programme"), pk=pk)
     table, roles, by_sector = _sector_role_table(forum)
@@ -118,7 +128,7 @@ def forum_detail(request, pk: int):
 CHECK_IN_ROWS = 200
 
 
-@page("crm.view_forum", "crm.view_participation")
+@page("crm.view_forum", "crm.view_participation", "crm.view_contact")
 def forum_check_in(request, pk: int):
     """Check-in on the day, from a phone: search a name, tap to mark attended."""
     forum = get_object_or_404(Forum, pk=pk)
