@@ -239,7 +239,7 @@ class Hook:
         self.calls = 0
         self.actions = actions
 
-    def wait(self):
+    def wait(self, halt=None):
         self.calls += 1
         action = self.actions.get(f"before_{self.calls}")
         if action:
