@@ -29,6 +29,16 @@ class JobInterrupted(Exception):
     run again (tasks retry on this)."""
 
 
+# For the tasks of such jobs: run again soon, with backoff (1 s, 2 s, 4 s... up to a
+# minute). If every retry fails too, the periodic sweeps send the work out again later.
+RETRY_WHEN_INTERRUPTED = {
+    "autoretry_for": (JobInterrupted,),
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "max_retries": 30,
+}
+
+
 def database_lost(error: BaseException) -> bool:
     """True when ``error`` came from losing the database, not from the work: the error is
     one the driver raises for connections (OperationalError, InterfaceError) and this

@@ -2,17 +2,14 @@
 
 from celery import shared_task
 
-from core.jobs import JobInterrupted
+from core.jobs import RETRY_WHEN_INTERRUPTED
 from engagement.services import engagement_snapshot_build
 
 
-# As the network's: a build the database interrupted runs again soon, with backoff.
+# A build the database interrupted was handed back: it runs again (core.jobs).
 @shared_task(
     name="engagement.snapshot_build",
-    autoretry_for=(JobInterrupted,),
-    retry_backoff=1,
-    retry_backoff_max=60,
-    max_retries=30,
+    **RETRY_WHEN_INTERRUPTED,
 )
 def engagement_snapshot_build_task(snapshot_id: int) -> dict:
     # The service claims the snapshot, so a duplicated or redelivered task does nothing.

@@ -2,18 +2,14 @@
 
 from celery import shared_task
 
-from core.jobs import JobInterrupted
+from core.jobs import RETRY_WHEN_INTERRUPTED
 from network.services import network_snapshot_build
 
 
-# A build the database interrupted was handed back: run it again soon, with backoff (1 s,
-# 2 s, 4 s... up to a minute). If every retry fails too, the sweep sends it again later.
+# A build the database interrupted was handed back: it runs again (core.jobs).
 @shared_task(
     name="network.snapshot_build",
-    autoretry_for=(JobInterrupted,),
-    retry_backoff=1,
-    retry_backoff_max=60,
-    max_retries=30,
+    **RETRY_WHEN_INTERRUPTED,
 )
 def network_snapshot_build_task(snapshot_id: int) -> dict:
     # Claiming in the service makes a redelivered or duplicated task a no-op.

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from core.jobs import JobInterrupted
+from core.jobs import RETRY_WHEN_INTERRUPTED
 from outreach.services.invitations import invitation_reminders_due
 from outreach.services.mailings import follow_ups_due, mailings_due
 from outreach.services.sending import (
@@ -19,10 +19,7 @@ from outreach.services.sending import (
 @shared_task(
     name="outreach.outbox_work",
     bind=True,
-    autoretry_for=(JobInterrupted,),
-    retry_backoff=1,
-    retry_backoff_max=60,
-    max_retries=30,
+    **RETRY_WHEN_INTERRUPTED,
 )
 def outbox_work_task(self, mailing_id: int) -> dict:
     """Send what can be sent now; when retries wait for their backoff, come back then.
