@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.jobs import job_claim, job_stopped, jobs_to_dispatch
+from core.queue import ENGAGEMENT_SNAPSHOT_BUILD, enqueue
 from crm.bulk import analyse, bulk_insert
 from crm.models import ContactList, ContactListKind
 from crm.services.lists import contact_list_create
@@ -36,13 +37,10 @@ def engagement_snapshot_request(
 ) -> EngagementSnapshot:
     """Queue a recompute; the worker (or, without a broker, this process) runs it once the
     transaction commits."""
-    from tasks.engagement import engagement_snapshot_build_task
-
     snapshot = EngagementSnapshot.objects.create(
         as_of=as_of, trigger=trigger, parameters=EngagementParameters().as_dict()
     )
-    # robust: with the broker down the request still succeeds; the sweep sends it later.
-    transaction.on_commit(lambda: engagement_snapshot_build_task.delay(snapshot.pk), robust=True)
+    enqueue(ENGAGEMENT_SNAPSHOT_BUILD, snapshot.pk)
     return snapshot
 
 
@@ -52,8 +50,6 @@ def engagement_recompute_schedule() -> None:
     scheduled: the request would do the work; recompute by command or API instead."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    from tasks.engagement import engagement_snapshot_build_task
-
     try:
         with transaction.atomic():
             snapshot = EngagementSnapshot.objects.create(
@@ -61,12 +57,7 @@ def engagement_recompute_schedule() -> None:
             )
     except IntegrityError:
         return
-    transaction.on_commit(
-        lambda: engagement_snapshot_build_task.apply_async(
-            (snapshot.pk,), countdown=settings.ENGAGEMENT_RECOMPUTE_DELAY
-        ),
-        robust=True,
-    )
+    enqueue(ENGAGEMENT_SNAPSHOT_BUILD, snapshot.pk, countdown=settings.ENGAGEMENT_RECOMPUTE_DELAY)
 
 
 def engagement_snapshot_build(*, snapshot_id: int) -> EngagementSnapshot | None:

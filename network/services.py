@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.jobs import job_claim, job_stopped, jobs_to_dispatch
+from core.queue import NETWORK_SNAPSHOT_BUILD, enqueue
 from crm.bulk import analyse, bulk_insert
 from crm.models import Programme
 
@@ -77,8 +78,6 @@ def network_snapshot_request(
     parameters: AnalysisParameters | None = None,
 ) -> NetworkSnapshot:
     """Queue a recompute; the worker picks it up once the transaction commits."""
-    from tasks.network import network_snapshot_build_task
-
     snapshot = NetworkSnapshot.objects.create(
         as_of=as_of,
         programme=programme,
@@ -86,8 +85,7 @@ def network_snapshot_request(
         trigger=trigger,
         parameters=(parameters or analysis_parameters()).as_dict(),
     )
-    # robust: with the broker down the request still succeeds; the sweep sends it later.
-    transaction.on_commit(lambda: network_snapshot_build_task.delay(snapshot.pk), robust=True)
+    enqueue(NETWORK_SNAPSHOT_BUILD, snapshot.pk)
     return snapshot
 
 
@@ -102,8 +100,6 @@ def network_recompute_schedule() -> None:
     """
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    from tasks.network import network_snapshot_build_task
-
     try:
         with transaction.atomic():
             snapshot = NetworkSnapshot.objects.create(
@@ -112,12 +108,7 @@ def network_recompute_schedule() -> None:
             )
     except IntegrityError:
         return  # one is already waiting and will see this change too
-    transaction.on_commit(
-        lambda: network_snapshot_build_task.apply_async(
-            (snapshot.pk,), countdown=settings.NETWORK_RECOMPUTE_DELAY
-        ),
-        robust=True,
-    )
+    enqueue(NETWORK_SNAPSHOT_BUILD, snapshot.pk, countdown=settings.NETWORK_RECOMPUTE_DELAY)
 
 
 def _claim(snapshot_id: int) -> bool:

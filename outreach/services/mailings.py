@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.queue import OUTBOX_WORK, enqueue
 from crm.models import Contact, Forum, Language
 from crm.services.common import model_create, model_update, validate
 
@@ -168,8 +169,6 @@ def mailing_start(*, mailing: Mailing) -> Mailing:
     Everyone selected gets a row: "queued", or "suppressed" with the reason they are left
     out. One row per mailing and contact, each with its own Message-ID.
     """
-    from tasks.outreach import outbox_work_task
-
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
         raise ValidationError({"status": _("This mailing was already sent or cancelled.")})
@@ -199,13 +198,11 @@ def mailing_start(*, mailing: Mailing) -> Mailing:
     mailing.status = MailingStatus.SENDING
     mailing.started = timezone.now()
     mailing.save(update_fields=["status", "started"])
-    workers = settings.OUTREACH_WORKERS_PER_MAILING
-    # robust: a broker that is away just now must not turn "Send now" into an error. The
-    # rows are committed and the mailing is sending, so the sweep (every minute, and when a
-    # worker reconnects) starts the work instead.
-    transaction.on_commit(
-        lambda: [outbox_work_task.delay(mailing.pk) for _ in range(workers)], robust=True
-    )
+    # A broker that is away just now must not turn "Send now" into an error (enqueue is
+    # robust): the rows are committed and the mailing is sending, so the sweep (every minute,
+    # and when a worker reconnects) starts the work instead.
+    for _worker in range(settings.OUTREACH_WORKERS_PER_MAILING):
+        enqueue(OUTBOX_WORK, mailing.pk)
     return mailing
 
 

@@ -172,7 +172,7 @@ def test_send_now_while_the_broker_is_away_is_no_error_and_the_sweep_sends_it(
     def broker_away(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(outreach_tasks.outbox_work_task, "delay", broker_away)
+    monkeypatch.setattr(outreach_tasks.outbox_work_task, "apply_async", broker_away)
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(reverse("web:mailing_send", args=[mailing.pk]))
     assert response.status_code == 302

@@ -1,0 +1,40 @@
+"""The code's straight lines: services never import the task modules (tasks import
+services, so the other direction is a cycle); they ask for work by name (core.queue)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from core import queue
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["core", "crm", "network", "engagement", "outreach", "web"]
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_app_imports_the_task_modules(app):
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for name in _imports(path)
+        if name == "tasks" or name.startswith("tasks.")
+    ]
+    assert offenders == []
+
+
+def test_every_task_name_services_use_is_registered():
+    names = [value for key, value in vars(queue).items() if key.isupper()]
+    assert names, "core.queue names no task"
+    assert [name for name in names if not queue.task_registered(name)] == []
