@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from crm.models import (
@@ -14,13 +14,14 @@ from crm.models import (
     Participation,
     ParticipationStatus,
     Programme,
+    Sector,
     WorkingGroup,
     WorkingGroupMembership,
 )
 
 from .attendance import Inputs, engagement_inputs, rows_of
 from .balance import balance, forum_balance_rows
-from .models import ContactEngagement, EngagementSnapshot
+from .models import ContactEngagement, EngagementSnapshot, OrganisationEngagement
 from .scoring import attendance_cohorts, lapsed_lookups, returning_attendees
 
 
@@ -163,3 +164,57 @@ def working_group_balance(*, programme: Programme | None = None) -> list[dict]:
 
 def _targets(programme: Programme | None) -> dict:
     return (programme.sector_targets or {}) if programme else {}
+
+
+# --- what the pages show beside the CRM's records ------------------------------------------
+
+
+def contacts_with_engagement(contacts: QuerySet[Contact], *, level: str = "") -> QuerySet[Contact]:
+    """Contacts with ``engagement_score`` and ``engagement_level`` from the latest snapshot
+    (one subquery each, None before the first snapshot); ``level`` keeps that level only."""
+    snapshot = engagement_snapshot_select()
+    if snapshot is None:
+        rows = ContactEngagement.objects.none()
+    else:
+        rows = ContactEngagement.objects.filter(snapshot=snapshot, contact=OuterRef("pk"))
+    contacts = contacts.annotate(
+        engagement_score=Subquery(rows.values("score")[:1]),
+        engagement_level=Subquery(rows.values("level")[:1]),
+    )
+    if snapshot is not None and level:
+        contacts = contacts.filter(engagement_level=level)
+    return contacts
+
+
+def contact_engagement_history(contact_id: int) -> list[ContactEngagement]:
+    """A contact's row in every finished snapshot, oldest first."""
+    return list(
+        ContactEngagement.objects.filter(contact_id=contact_id, snapshot__status="done")
+        .select_related("snapshot")
+        .order_by("snapshot__as_of", "snapshot_id")
+    )
+
+
+def organisation_engagement(organisation_id: int) -> OrganisationEngagement | None:
+    """The organisation's row in the latest snapshot, if any."""
+    snapshot = engagement_snapshot_select()
+    if snapshot is None:
+        return None
+    rows = OrganisationEngagement.objects.filter(snapshot=snapshot, organisation_id=organisation_id)
+    return rows.first()
+
+
+def attended_by_sector_and_role(forum_id: int) -> dict[str, dict[str, int]]:
+    """Attendees of a forum by the sector they represented (``other`` when none is known)
+    and their role, in one grouped query."""
+    rows = (
+        Participation.objects.filter(forum_id=forum_id, status=ParticipationStatus.ATTENDED)
+        .annotate(represented=represented_sector())
+        .values_list("represented", "role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[str, dict[str, int]] = {}
+    for sector, role, n in rows:
+        table.setdefault(sector or Sector.OTHER, {})[role] = n
+    return table
