@@ -107,18 +107,23 @@ def represented_sector():
     return Coalesce(NullIf("organisation__sector", Value("")), NullIf("contact__sector", Value("")))
 
 
-def attended_by_sector(forums) -> dict[int, dict[str, int]]:
-    """Attendees of each forum (a queryset or ids) by the sector they represented there
-    ("" when neither they nor their organisation has one), in one grouped query."""
-    counts = (
+def _attended_counts(forums, *by: str):
+    """Attendees of the forums (a queryset or ids) counted by ``by`` (``represented``: the
+    sector they stood for there), as ``(*by, n)`` rows of one grouped query."""
+    return (
         Participation.objects.filter(forum__in=forums, status=ParticipationStatus.ATTENDED)
         .annotate(represented=represented_sector())
-        .values_list("forum_id", "represented")
+        .values_list(*by)
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def attended_by_sector(forums) -> dict[int, dict[str, int]]:
+    """Attendees of each forum (a queryset or ids) by the sector they represented there
+    ("" when neither they nor their organisation has one), in one grouped query."""
     by_forum: dict[int, dict[str, int]] = {}
-    for forum_id, sector, n in counts:
+    for forum_id, sector, n in _attended_counts(forums, "forum_id", "represented"):
         by_forum.setdefault(forum_id, {})[sector or ""] = n
     return by_forum
 
@@ -198,23 +203,13 @@ def contact_engagement_history(contact_id: int) -> list[ContactEngagement]:
 def organisation_engagement(organisation_id: int) -> OrganisationEngagement | None:
     """The organisation's row in the latest snapshot, if any."""
     snapshot = engagement_snapshot_select()
-    if snapshot is None:
-        return None
-    rows = OrganisationEngagement.objects.filter(snapshot=snapshot, organisation_id=organisation_id)
-    return rows.first()
+    return snapshot and snapshot.organisations.filter(organisation_id=organisation_id).first()
 
 
 def attended_by_sector_and_role(forum_id: int) -> dict[str, dict[str, int]]:
     """Attendees of a forum by the sector they represented (``other`` when none is known)
     and their role, in one grouped query."""
-    rows = (
-        Participation.objects.filter(forum_id=forum_id, status=ParticipationStatus.ATTENDED)
-        .annotate(represented=represented_sector())
-        .values_list("represented", "role")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     table: dict[str, dict[str, int]] = {}
-    for sector, role, n in rows:
+    for sector, role, n in _attended_counts([forum_id], "represented", "role"):
         table.setdefault(sector or Sector.OTHER, {})[role] = n
     return table

@@ -144,7 +144,4 @@ def contact_position(contact_id: int, *, ties: int = 10) -> tuple[ActorMetrics |
 def organisation_metrics(organisation_id: int) -> OrganisationMetrics | None:
     """The organisation's row in the latest snapshot, if any."""
     snapshot = snapshot_select()
-    if snapshot is None:
-        return None
-    rows = OrganisationMetrics.objects.filter(snapshot=snapshot, organisation_id=organisation_id)
-    return rows.first()
+    return snapshot and snapshot.organisations.filter(organisation_id=organisation_id).first()
