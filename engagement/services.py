@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.bulk import analyse, bulk_insert
 from core.jobs import job_claim, job_stopped, jobs_to_dispatch
 from core.queue import ENGAGEMENT_SNAPSHOT_BUILD, enqueue
-from crm.bulk import analyse, bulk_insert
 from crm.models import ContactList, ContactListKind
 from crm.services.lists import contact_list_create
 

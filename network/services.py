@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.bulk import analyse, bulk_insert
 from core.jobs import job_claim, job_stopped, jobs_to_dispatch
 from core.queue import NETWORK_SNAPSHOT_BUILD, enqueue
-from crm.bulk import analyse, bulk_insert
 from crm.models import Programme
 
 from .analysis import AnalysisParameters, NetworkAnalysis, network_analyse

@@ -2,14 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from core.viewsets import ServiceViewSet
 from crm.filters import ContactFilter
 from crm.models import Contact, Sector
 from crm.selectors.contacts import contact_queryset, contacts_attach_consent
 from crm.selectors.history import contact_history
 from crm.services.contacts import contact_create, contact_update
 
-from .base import HistoryMixin, ServiceViewSet
 from .fields import EmailAddressField, PhoneField, TopicsField
+from .history import HistoryMixin
 
 
 class CurrentAffiliationSerializer(serializers.Serializer):

@@ -7,7 +7,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from crm.normalisation import clean_spaces, search_key
+from core.names import search_key
+from crm.normalisation import clean_spaces
 
 from .choices import FieldRuleCheck, Language, Sector, choices_check
 

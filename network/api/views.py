@@ -9,8 +9,8 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from core.filters import IdFilter
 from core.ids import MAX_ID
-from crm.filters import IdFilter
 from crm.models import Forum, Programme, Sector
 from network.models import (
     ActorMetrics,
