@@ -21,8 +21,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.ids import MAX_ID
 from crm.models import (
@@ -55,6 +57,11 @@ class Audience:
     key: ClassVar[str]  # the JSON key that names the kind
     fields: ClassVar[frozenset[str]]  # every key the kind's JSON may have
 
+    def __init_subclass__(cls, *, key: str = "", options: Iterable[str] = (), **kwargs):
+        super().__init_subclass__(**kwargs)
+        if key:
+            cls.key, cls.fields = key, frozenset({key, *options})
+
     def contact_ids(self) -> list[int]:
         """The contacts it selects, each once, by id."""
         return sorted(set(self._select()))
@@ -75,11 +82,9 @@ class Audience:
 
 
 @dataclass(frozen=True)
-class ForumAudience(Audience):
+class ForumAudience(Audience, key="forum", options=("status", "role", "sector")):
     """A forum's participants, narrowed by status, role and sector (none given: all)."""
 
-    key = "forum"
-    fields = frozenset({"forum", "status", "role", "sector"})
     forum: int
     statuses: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
@@ -118,12 +123,10 @@ class ForumAudience(Audience):
 
 
 @dataclass(frozen=True)
-class WorkingGroupAudience(Audience):
+class WorkingGroupAudience(Audience, key="working_group", options=("invitees",)):
     """A working group's current members, and with ``invitees`` those invited and not
     answered yet."""
 
-    key = "working_group"
-    fields = frozenset({"working_group", "invitees"})
     working_group: int
     invitees: bool = False
 
@@ -157,34 +160,54 @@ class WorkingGroupAudience(Audience):
 
 
 @dataclass(frozen=True)
-class ContactsAudience(Audience):
-    """Contacts chosen one by one."""
+class _RowsAudience(Audience):
+    """A kind that is a list of rows of one model, ``{key: [id, ...]}``, each row
+    selecting the contact in its ``contact_field``."""
 
-    key = "contacts"
-    fields = frozenset({"contacts"})
-    contacts: tuple[int, ...]
+    model: ClassVar[type[models.Model]]
+    contact_field: ClassVar[str]
+    missing: ClassVar[str]  # said when some of the rows do not exist
+
+    def __init_subclass__(cls, *, model, missing, contact_field="pk", **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.model, cls.missing, cls.contact_field = model, missing, contact_field
+
+    def _ids(self) -> tuple[int, ...]:
+        return getattr(self, self.key)
 
     def _select(self):
-        return Contact.objects.filter(pk__in=self.contacts).values_list("pk", flat=True)
+        rows = self.model.objects.filter(pk__in=self._ids())
+        return rows.values_list(self.contact_field, flat=True)
 
     def check(self):
-        if Contact.objects.filter(pk__in=self.contacts).count() != len(set(self.contacts)):
-            raise AudienceError(_("Some of these contacts do not exist."))
+        ids = set(self._ids())
+        if self.model.objects.filter(pk__in=ids).count() != len(ids):
+            raise AudienceError(str(self.missing))
 
     def stored(self):
-        return {"contacts": list(self.contacts)}
+        return {self.key: list(self._ids())}
 
     @classmethod
     def _parse(cls, value):
-        return cls(contacts=_row_ids(value, "contacts"))
+        return cls(_row_ids(value, cls.key))
 
 
 @dataclass(frozen=True)
-class ContactListAudience(Audience):
+class ContactsAudience(
+    _RowsAudience,
+    key="contacts",
+    model=Contact,
+    missing=gettext_lazy("Some of these contacts do not exist."),
+):
+    """Contacts chosen one by one."""
+
+    contacts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ContactListAudience(Audience, key="contact_list"):
     """The members of a saved contact list."""
 
-    key = "contact_list"
-    fields = frozenset({"contact_list"})
     contact_list: int
 
     def _select(self):
@@ -205,12 +228,10 @@ class ContactListAudience(Audience):
 
 
 @dataclass(frozen=True)
-class LapsedAudience(Audience):
+class LapsedAudience(Audience, key="lapsed"):
     """Regulars of the latest engagement snapshot who missed the last ``missed`` forums
     (ENGAGEMENT_LAPSED_MISSED when not given)."""
 
-    key = "lapsed"
-    fields = frozenset({"lapsed"})
     missed: int | None = None
 
     def _select(self):
@@ -250,33 +271,23 @@ class LapsedAudience(Audience):
 
 
 @dataclass(frozen=True)
-class InvitationsAudience(Audience):
+class InvitationsAudience(
+    _RowsAudience,
+    key="invitations",
+    model=Invitation,
+    contact_field="contact_id",
+    missing=gettext_lazy("Some of these invitations do not exist."),
+):
     """The contacts of working-group invitations, each message carrying its invitation's
     answer links. Made by the invitation services; never chosen by a user."""
 
-    key = "invitations"
-    fields = frozenset({"invitations"})
     invitations: tuple[int, ...]
-
-    def _select(self):
-        return self.invitation_of().keys()
 
     def invitation_of(self) -> dict[int, int]:
         """{contact id: the invitation their message carries}."""
         return dict(
             Invitation.objects.filter(pk__in=self.invitations).values_list("contact_id", "pk")
         )
-
-    def check(self):
-        if Invitation.objects.filter(pk__in=self.invitations).count() != len(set(self.invitations)):
-            raise AudienceError(_("Some of these invitations do not exist."))
-
-    def stored(self):
-        return {"invitations": list(self.invitations)}
-
-    @classmethod
-    def _parse(cls, value):
-        return cls(invitations=_row_ids(value, "invitations"))
 
 
 _CHOSEN = (
