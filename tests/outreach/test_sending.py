@@ -372,6 +372,26 @@ def test_the_current_address_is_used_and_a_removed_one_is_not_written_to(
     assert (rows["Emma"].status, rows["Emma"].reason) == ("suppressed", "no_email")
 
 
+def test_holds_are_checked_on_the_address_a_message_would_go_to_now(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    """The send loop asks the preview's question (outreach.exclusions) of the current
+    address: a corrected address on hold is not written to, and a frozen one put on hold
+    after its correction does not stop the message."""
+    from crm.models import Contact
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    EmailHold.objects.create(email="ivan.new@example.org", held=True)
+    EmailHold.objects.create(email="emma@example.org", held=True)
+    Contact.objects.filter(email="ivan@example.org").update(email="ivan.new@example.org")
+    Contact.objects.filter(email="emma@example.org").update(email="emma.new@example.org")
+    outbox_work(mailing_id=mailing.pk)
+    assert statuses(mailing)["Ivan"] == ("suppressed", "on_hold")
+    assert statuses(mailing)["Emma"] == ("sent", "")
+    assert smtp_sink.handler.recipients["ivan.new@example.org"] == 0
+    assert smtp_sink.handler.recipients["emma.new@example.org"] == 1
+
+
 def test_the_sweep_leaves_rows_waiting_for_their_backoff_alone(
     forum_world, smtp_sink, django_capture_on_commit_callbacks
 ):
