@@ -18,6 +18,13 @@ from crm.models import (
     WorkingGroup,
 )
 from engagement.models import EngagementLevel
+from outreach.audience import (
+    Audience,
+    ContactListAudience,
+    ForumAudience,
+    LapsedAudience,
+    WorkingGroupAudience,
+)
 from outreach.models import MessageTemplate
 from outreach.selectors import invitation_templates
 
@@ -171,25 +178,23 @@ class MailingForm(forms.Form):
         label=_("Missed the last N forums"), required=False, min_value=1, max_value=50, initial=3
     )
 
-    def audience(self) -> dict:
+    def audience(self) -> Audience:
         data = self.cleaned_data
         kind = data["audience_kind"]
         if kind == "forum":
             if not data.get("forum"):
                 raise forms.ValidationError({"forum": _("Choose a forum.")})
-            return {
-                "forum": data["forum"].pk,
-                "status": data.get("statuses") or [ParticipationStatus.ATTENDED],
-            }
+            statuses = data.get("statuses") or [ParticipationStatus.ATTENDED]
+            return ForumAudience(forum=data["forum"].pk, statuses=tuple(statuses))
         if kind == "working_group":
             if not data.get("working_group"):
                 raise forms.ValidationError({"working_group": _("Choose a working group.")})
-            return {"working_group": data["working_group"].pk}
+            return WorkingGroupAudience(working_group=data["working_group"].pk)
         if kind == "contact_list":
             if not data.get("contact_list"):
                 raise forms.ValidationError({"contact_list": _("Choose a contact list.")})
-            return {"contact_list": data["contact_list"].pk}
-        return {"lapsed": {"missed": data.get("missed") or 3}}
+            return ContactListAudience(contact_list=data["contact_list"].pk)
+        return LapsedAudience(missed=data.get("missed") or 3)
 
 
 LANGUAGES = Language.choices
