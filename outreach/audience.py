@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -68,10 +67,10 @@ def audience_contact_ids(audience: dict) -> list[int]:
         snapshot = engagement_snapshot_select()
         if snapshot is None:
             raise AudienceError(_("No engagement snapshot yet: compute engagement first."))
-        missed = int((audience["lapsed"] or {}).get("missed", settings.ENGAGEMENT_LAPSED_MISSED))
-        ids = lapsed_queryset(
-            snapshot, missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS
-        ).values_list("contact_id", flat=True)
+        missed = (audience["lapsed"] or {}).get("missed")  # default: the snapshot's rule
+        ids = lapsed_queryset(snapshot, missed=None if missed is None else int(missed)).values_list(
+            "contact_id", flat=True
+        )
     else:  # invitations: the messages that carry working-group invitations
         ids = Invitation.objects.filter(pk__in=audience["invitations"]).values_list(
             "contact_id", flat=True

@@ -18,8 +18,7 @@ from crm.models import (
 from crm.normalisation import search_terms
 from crm.services.participation import participation_update
 from engagement.selectors import balance, represented_sector
-from network.models import ForumGrowth
-from network.selectors import snapshot_select
+from network.selectors import forum_growth_of, snapshot_select
 from outreach.models import FollowUp
 from outreach.selectors import outbox_counts
 from web.access import changes, may, page
@@ -82,9 +81,7 @@ def forum_detail(request, pk: int):
     table, roles, by_sector = _sector_role_table(forum)
     targets = (forum.programme.sector_targets or {}) if forum.programme else {}
     snapshot = snapshot_select()
-    growth = (
-        ForumGrowth.objects.filter(snapshot=snapshot, forum=forum).first() if snapshot else None
-    )
+    growth = forum_growth_of(snapshot, forum.pk)
     follow_up = FollowUp.objects.filter(forum=forum).select_related("mailing", "template").first()
     follow_up_counts = None
     if follow_up and follow_up.mailing_id:
