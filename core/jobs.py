@@ -113,10 +113,6 @@ def job_claim(model, pk: int, *, lease_seconds: int) -> bool:
     )
 
 
-def job_heartbeat(model, pk: int, **fields) -> None:
-    model.objects.filter(pk=pk).update(heartbeat=timezone.now(), **fields)
-
-
 def job_stopped(model, pk: int, error: BaseException, *, failed: dict) -> None:
     """Record why a claimed job stopped, then raise: ``JobInterrupted`` when the database
     went away (the job is handed back once it answers), else the error itself after

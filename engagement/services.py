@@ -145,15 +145,6 @@ class EngagementSnapshotJob(SnapshotJob):
 ENGAGEMENT_SNAPSHOTS = EngagementSnapshotJob()
 
 
-def engagement_snapshot_request(
-    *, as_of: datetime.date | None = None, requested_by=None
-) -> tuple[EngagementSnapshot, bool]:
-    """Queue a recompute (or find the same one still waiting): the snapshot, and whether it
-    is new. The worker (or, without a broker, this process) runs it once the transaction
-    commits."""
-    return ENGAGEMENT_SNAPSHOTS.request(as_of=as_of, requested_by=requested_by)
-
-
 def engagement_recompute_schedule() -> None:
     """After attendance changes: one automatic recompute, ENGAGEMENT_RECOMPUTE_DELAY
     seconds later, absorbing the changes that follow (core.snapshots)."""

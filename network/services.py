@@ -3,7 +3,6 @@ snapshot pattern of core.snapshots)."""
 
 import datetime
 import json
-import logging
 import math
 from collections.abc import Callable
 
@@ -28,8 +27,6 @@ from .models import (
     SectorSummary,
 )
 from .selectors import attendance_read
-
-logger = logging.getLogger(__name__)
 
 # Progress shown while a snapshot is built: the analysis reports these stages in order.
 STAGES = (
@@ -95,23 +92,6 @@ class NetworkSnapshotJob(SnapshotJob):
 
 
 NETWORK_SNAPSHOTS = NetworkSnapshotJob()
-
-
-def network_snapshot_request(
-    *,
-    as_of: datetime.date | None = None,
-    programme: Programme | None = None,
-    requested_by=None,
-    parameters: AnalysisParameters | None = None,
-) -> tuple[NetworkSnapshot, bool]:
-    """Queue a recompute (or find the same one still waiting): the snapshot, and whether it
-    is new."""
-    return NETWORK_SNAPSHOTS.request(
-        as_of=as_of,
-        programme=programme,
-        requested_by=requested_by,
-        parameters=parameters.as_dict() if parameters else None,
-    )
 
 
 def network_recompute_schedule() -> None:
