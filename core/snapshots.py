@@ -11,7 +11,7 @@ says how to compute and store it. Everything else is here, once:
 - claim under a lease with a heartbeat, progress by stage, failure, take-over from a dead
   worker, hand-back after a lost database (core.jobs);
 - history and "as of": reads pick a snapshot by id, or the latest whose period ends on or
-  before a date;
+  before a date (``snapshot_select``);
 - sweep: snapshots that no worker is on are sent out again (``snapshot_jobs``).
 """
 
