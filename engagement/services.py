@@ -10,9 +10,9 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import analyse, bulk_insert
 from core.queue import ENGAGEMENT_SNAPSHOT_BUILD
 from core.snapshots import SnapshotJob
-from crm.bulk import analyse, bulk_insert
 from crm.models import ContactList, ContactListKind
 from crm.services.lists import contact_list_create
 

@@ -3,14 +3,20 @@
 import datetime
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core import snapshots
 from crm.models import Contact, Forum, Organisation, Participation, ParticipationStatus
 
 from .graphs import Attendance, attendance_from_rows
 from .metrics import CROSS_SECTOR_ROLES
-from .models import ActorMetrics, ForumGrowth, NetworkSnapshot
+from .models import (
+    ActorMetrics,
+    ForumGrowth,
+    NetworkSnapshot,
+    NetworkTie,
+    OrganisationMetrics,
+)
 
 
 def attendance_read(
@@ -143,3 +149,28 @@ def sector_matrix(snapshot: NetworkSnapshot) -> dict:
         a, b = position[link.sector_a], position[link.sector_b]
         ties[a][b] = ties[b][a] = link.ties
     return {"summaries": summaries, "links": links, "labels": labels, "ties": ties}
+
+
+def contact_position(contact_id: int, *, ties: int = 10) -> tuple[ActorMetrics | None, list]:
+    """A person's metrics in the latest snapshot and their strongest ties, each tie with
+    ``other`` (the person at the other end) and ``together`` (forums attended together)."""
+    snapshot = snapshot_select()
+    if snapshot is None:
+        return None, []
+    position = ActorMetrics.objects.filter(snapshot=snapshot, contact_id=contact_id).first()
+    strongest = list(
+        NetworkTie.objects.filter(snapshot=snapshot)
+        .filter(Q(source_id=contact_id) | Q(target_id=contact_id))
+        .select_related("source", "target")
+        .order_by("-weight", "-newman_weight")[:ties]
+    )
+    for tie in strongest:
+        tie.other = tie.target if tie.source_id == contact_id else tie.source
+        tie.together = int(tie.weight)
+    return position, strongest
+
+
+def organisation_metrics(organisation_id: int) -> OrganisationMetrics | None:
+    """The organisation's row in the latest snapshot, if any."""
+    snapshot = snapshot_select()
+    return snapshot and snapshot.organisations.filter(organisation_id=organisation_id).first()

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from core.bulk import analyse, bulk_insert
 from core.queue import NETWORK_SNAPSHOT_BUILD
 from core.snapshots import SnapshotJob
-from crm.bulk import analyse, bulk_insert
 from crm.models import Programme
 
 from .analysis import AnalysisParameters, NetworkAnalysis, network_analyse

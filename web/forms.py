@@ -19,6 +19,7 @@ from crm.models import (
 )
 from engagement.models import EngagementLevel
 from outreach.models import MessageTemplate
+from outreach.selectors import invitation_templates
 
 
 class SafeIds:
@@ -131,7 +132,7 @@ class InviteForm(forms.Form):
     contacts = ModelMultipleChoiceField(queryset=Contact.objects.all())
     template = ModelChoiceField(
         label=_("Invitation template"),
-        queryset=MessageTemplate.objects.filter(purpose="working_group").order_by("name"),
+        queryset=invitation_templates(),
     )
 
 

@@ -1,16 +1,8 @@
 """Reads that only the pages need (the rest come from crm, network, engagement, outreach)."""
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.text import Truncator
 
-from crm.models import (
-    Contact,
-    Forum,
-    Organisation,
-    Sector,
-    WorkingGroup,
-)
+from crm.models import Forum, Sector
 from engagement.selectors import attended_by_sector, engagement_snapshot_select, lapsed_queryset
 from network.models import ForumGrowth
 from network.selectors import broker_queryset, forum_growth_list, snapshot_select
@@ -21,15 +13,6 @@ from outreach.selectors import outbox_counts
 def forum_label(number: int | None, title: str) -> str:
     """A short label for a chart axis: "#7", or the title cut to fit."""
     return f"#{number}" if number else Truncator(title).chars(18)
-
-
-def headline_counts() -> dict[str, int]:
-    return {
-        "contacts": Contact.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "forums": Forum.objects.count(),
-        "working_groups": WorkingGroup.objects.count(),
-    }
 
 
 def sector_mix_chart(forums: list[Forum]) -> dict:
@@ -77,17 +60,3 @@ def mailings_in_progress() -> list[Mailing]:
         settled = mailing.total - mailing.counts.get("queued", 0) - mailing.counts.get("sending", 0)
         mailing.percent = round(100 * settled / mailing.total) if mailing.total else 0
     return mailings
-
-
-def upcoming_forums(limit: int = 5) -> list[Forum]:
-    today = timezone.localdate()
-    return list(
-        Forum.objects.filter(date__gte=today)
-        .select_related("programme")
-        .annotate(registered=Count("participations", filter=~Q(participations__status="cancelled")))
-        .order_by("date")[:limit]
-    )
-
-
-def recent_forums(limit: int = 12) -> list[Forum]:
-    return list(reversed(Forum.objects.order_by("-date", "-pk")[:limit]))

@@ -295,7 +295,7 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "crm.api.renderers.JSONRenderer",
         "crm.api.renderers.PolicyBrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [

@@ -19,7 +19,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from crm.bulk import analyse, bulk_insert
+from core.bulk import analyse, bulk_insert
+from core.names import search_key
 from crm.demo.synthetic import (
     ENGLISH_FAMILY,
     ENGLISH_FEMALE,
@@ -40,7 +41,7 @@ from crm.models import (
     Programme,
     Sector,
 )
-from crm.normalisation import organisation_name_key, search_key
+from crm.normalisation import organisation_name_key
 
 CITIES = [
     "Almaty",

@@ -6,16 +6,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, renderers, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from core import snapshot_api
-from core.exports import csv_lines, csv_response
+from core.exports import CsvExportMixin, csv_response
+from core.filters import IdFilter, boolean
 from core.ids import MAX_ID
-from crm.filters import IdFilter, boolean
 from crm.models import Contact, Programme, Sector
 from engagement.choices import EngagementLevel
 from engagement.models import (
@@ -34,51 +34,6 @@ from engagement.selectors import (
 from engagement.services import ENGAGEMENT_SNAPSHOTS, lapsed_list_save
 
 from . import serializers as s
-
-
-class CSVRenderer(renderers.BaseRenderer):
-    """``?format=csv``. Lists stream their rows themselves (see CsvExportMixin); this renders
-    the answers that are not streamed (a contact's score history) from the serializer's
-    data, with the serializer's fields as the header even when there are no rows."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict) and "results" in data:
-            data = data["results"]
-        rows = [data] if isinstance(data, dict) else list(data or [])
-        serializer = getattr(data, "serializer", None)  # DRF's ReturnList and ReturnDict
-        fields = getattr(getattr(serializer, "child", serializer), "fields", None)
-        if fields is None:
-            fields = rows[0] if rows else {}
-        header = list(fields)
-        # The product's one CSV writer: safe cells, a BOM for spreadsheets (core.exports).
-        return "".join(csv_lines(header, ([row[k] for k in header] for row in rows))).encode()
-
-
-class CsvExportMixin:
-    """``?format=csv`` returns every row of the filtered, ordered list, not one page."""
-
-    renderer_classes = [*viewsets.GenericViewSet.renderer_classes, CSVRenderer]
-    csv_name = "export"
-
-    def csv_rows(self, queryset, serializer_class):
-        serializer = serializer_class()
-        names = list(serializer.fields)
-        for instance in queryset.iterator(chunk_size=2_000):
-            data = serializer_class(instance, context=self.get_serializer_context()).data
-            yield [data[name] for name in names]
-
-    def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "csv":
-            queryset = self.filter_queryset(self.get_queryset())
-            serializer_class = self.get_serializer_class()
-            header = list(serializer_class().fields)
-            return csv_response(header, self.csv_rows(queryset, serializer_class), self.csv_name)
-        return super().list(request, *args, **kwargs)
-
 
 SNAPSHOT_PARAMETERS = [
     *snapshot_api.SNAPSHOT_PARAMETERS,

@@ -15,9 +15,9 @@ from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from core import snapshot_api
+from core.filters import IdFilter
 from core.ids import MAX_ID
 from core.snapshot_api import SNAPSHOT_PARAMETERS
-from crm.filters import IdFilter
 from crm.models import Forum, Programme, Sector
 from network.models import (
     ActorMetrics,

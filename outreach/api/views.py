@@ -6,8 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from crm.api.base import ServiceViewSet
-from crm.filters import IdFilter
+from core.filters import IdFilter
+from core.viewsets import ServiceViewSet
 from outreach.audience import recipients
 from outreach.models import (
     EmailHold,
