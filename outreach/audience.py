@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -229,18 +228,17 @@ class ContactListAudience(Audience, key="contact_list"):
 
 @dataclass(frozen=True)
 class LapsedAudience(Audience, key="lapsed"):
-    """Regulars of the latest engagement snapshot who missed the last ``missed`` forums
-    (ENGAGEMENT_LAPSED_MISSED when not given)."""
+    """The latest engagement snapshot's lapsed regulars: by its own rule, or those who
+    missed the last ``missed`` forums when given."""
 
     missed: int | None = None
 
     def _select(self):
         from engagement.selectors import lapsed_queryset
 
-        missed = self.missed or settings.ENGAGEMENT_LAPSED_MISSED
-        return lapsed_queryset(
-            self._snapshot(), missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS
-        ).values_list("contact_id", flat=True)
+        return lapsed_queryset(self._snapshot(), missed=self.missed).values_list(
+            "contact_id", flat=True
+        )
 
     def check(self):
         self._snapshot()

@@ -174,8 +174,10 @@ class MailingForm(forms.Form):
     contact_list = ModelChoiceField(
         label=_("Contact list"), required=False, queryset=ContactList.objects.order_by("-created")
     )
+    # Empty: the latest engagement snapshot's own rule, so the mailing reaches exactly the
+    # people the engagement page lists as lapsed.
     missed = forms.IntegerField(
-        label=_("Missed the last N forums"), required=False, min_value=1, max_value=50, initial=3
+        label=_("Missed the last N forums"), required=False, min_value=1, max_value=50
     )
 
     def audience(self) -> Audience:
@@ -194,7 +196,7 @@ class MailingForm(forms.Form):
             if not data.get("contact_list"):
                 raise forms.ValidationError({"contact_list": _("Choose a contact list.")})
             return ContactListAudience(contact_list=data["contact_list"].pk)
-        return LapsedAudience(missed=data.get("missed") or 3)
+        return LapsedAudience(missed=data.get("missed"))
 
 
 LANGUAGES = Language.choices

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from crm.models import Forum, Sector
 from engagement.selectors import attended_by_sector, engagement_snapshot_select, lapsed_queryset
 from network.models import ForumGrowth
-from network.selectors import broker_queryset, snapshot_select
+from network.selectors import broker_queryset, forum_growth_list, snapshot_select
 from outreach.models import Mailing, MailingStatus
 from outreach.selectors import outbox_counts
 
@@ -34,11 +34,7 @@ def sector_mix_chart(forums: list[Forum]) -> dict:
 
 
 def network_growth(limit: int = 20) -> list[ForumGrowth]:
-    snapshot = snapshot_select()
-    if snapshot is None:
-        return []
-    rows = ForumGrowth.objects.filter(snapshot=snapshot).select_related("forum").order_by("-rank")
-    return list(reversed(rows[:limit]))
+    return forum_growth_list(snapshot_select(), last=limit)
 
 
 def top_brokers(limit: int = 8):
@@ -46,12 +42,12 @@ def top_brokers(limit: int = 8):
     return [] if snapshot is None else list(broker_queryset(snapshot)[:limit])
 
 
-def lapsed_regulars(*, missed: int, min_forums: int, limit: int = 10):
+def lapsed_regulars(*, limit: int = 10):
+    """The latest snapshot's lapsed regulars, by its own rule (engagement.selectors)."""
     snapshot = engagement_snapshot_select()
     if snapshot is None:
         return None, []
-    rows = lapsed_queryset(snapshot, missed=missed, min_forums=min_forums)
-    return snapshot, list(rows[:limit])
+    return snapshot, list(lapsed_queryset(snapshot)[:limit])
 
 
 def mailings_in_progress() -> list[Mailing]:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -19,11 +18,7 @@ from web.access import page
 )
 def dashboard(request):
     forums = recent_forums()
-    _snapshot, lapsed = selectors.lapsed_regulars(
-        missed=settings.ENGAGEMENT_LAPSED_MISSED,
-        min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS,
-        limit=8,
-    )
+    _snapshot, lapsed = selectors.lapsed_regulars(limit=8)
     growth = selectors.network_growth()
     return render(
         request,

@@ -12,8 +12,7 @@ from crm.selectors.forums import forum_detail_queryset, forums_by_programme
 from crm.selectors.participation import forum_check_in_rows
 from crm.services.participation import participation_update
 from engagement.selectors import attended_by_sector_and_role, balance
-from network.models import ForumGrowth
-from network.selectors import snapshot_select
+from network.selectors import forum_growth_of, snapshot_select
 from outreach.selectors import forum_follow_up
 from web.access import changes, may, page
 from web.forms import AttendanceForm, BulkAttendanceForm
@@ -54,9 +53,7 @@ def forum_detail(request, pk: int):
     table, roles, by_sector = _sector_role_table(forum)
     targets = (forum.programme.sector_targets or {}) if forum.programme else {}
     snapshot = snapshot_select()
-    growth = (
-        ForumGrowth.objects.filter(snapshot=snapshot, forum=forum).first() if snapshot else None
-    )
+    growth = forum_growth_of(snapshot, forum.pk)
     follow_up, follow_up_counts = forum_follow_up(forum.pk)
     statuses = {
         ParticipationStatus(status).label: n
