@@ -1,6 +1,7 @@
 """Engagement from attendance, in one vectorised pass (plain arrays in, arrays out; no ORM).
 
-The score (documented in the README) adds, for a contact at a date ``as_of``:
+The score (documented, with its reasoning, in docs/engagement.md) adds, for a contact at a
+date ``as_of``:
 
     score = sum over attended forums of  role weight × 2^(-(as_of - forum date) / half-life)
           + sum over working-group memberships of

@@ -33,7 +33,7 @@ class AnalysisParameters(MetricParameters):
     # People count as active for their organisation if they came in this many days.
     active_days: int = 365
     # Forums larger than this create no ties (None: no cap). An approximation for national
-    # scale, where a few plenaries of 1,000 make half of all pairs; see the README.
+    # scale, where a few plenaries of 1,000 make half of all pairs; see docs/benchmarks.md.
     plenary_cap: int | None = None
     # When no cap is given and the forums would make more pairs than this, the largest
     # forums stop creating ties until they fit: about 24 bytes of memory per tie.

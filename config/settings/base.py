@@ -339,12 +339,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Network analysis -------------------------------------------------------------------
 # Exact betweenness and closeness up to this many people; above it, estimated from
-# NETWORK_PIVOTS seeded BFS sources (the README measures the effect).
+# NETWORK_PIVOTS seeded BFS sources (docs/benchmarks.md measures the effect).
 NETWORK_EXACT_LIMIT = env.int("NETWORK_EXACT_LIMIT", default=5_000)
 NETWORK_PIVOTS = env.int("NETWORK_PIVOTS", default=256)
 NETWORK_SEED = env.int("NETWORK_SEED", default=2017)
 NETWORK_TIES_KEPT = env.int("NETWORK_TIES_KEPT", default=100_000)
-# Forums larger than this create no ties (empty: no fixed cap); see the README.
+# Forums larger than this create no ties (empty: no fixed cap); see docs/benchmarks.md.
 NETWORK_PLENARY_CAP = env.int("NETWORK_PLENARY_CAP", default=None)
 # Without a fixed cap, the largest forums stop creating ties when all forums together would
 # make more pairs than this (about 24 bytes of memory each): what keeps a national network

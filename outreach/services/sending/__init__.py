@@ -6,7 +6,7 @@ Exactly once, from the database:
 - each message is marked sent in its own commit right after the SMTP server accepted it
   (``sent_record``); a worker killed between those two steps leaves the row "sending"
   until the lease expires, and it is then sent again with the same Message-ID. That
-  instant is how a second delivery can happen, with two more the README lists (a server's
+  instant is how a second delivery can happen, with two more docs/outreach.md lists (a server's
   reply lost after the last line, and a database away for longer than the lease while
   another worker takes the row). A task runs a few sender threads (one builds while
   another waits on the network), and they take turns for that instant, so a killed

@@ -88,7 +88,7 @@ def outbox_outcome_write_late(*, row_id: int, token: str, values: dict) -> None:
 
     A message the server accepted is therefore recorded as sent, not sent again, unless
     the database stayed away longer than the lease and another worker took the row before
-    it came back: then it goes again with the same Message-ID (the README's acceptance
+    it came back: then it goes again with the same Message-ID (docs/outreach.md's acceptance
     instant).
     """
     ours = OutboxMessage.objects.filter(pk=row_id, claim=token)
