@@ -17,6 +17,7 @@ from crm.models import (
     Sector,
     WorkingGroup,
 )
+from crm.models.contacts import CONTACT_DETAILS
 from engagement.models import EngagementLevel
 from outreach.audience import (
     Audience,
@@ -96,17 +97,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "given_name",
-            "family_name",
-            "patronymic",
-            "email",
-            "phone",
-            "city",
-            "language",
-            "sector",
-            "notes",
-        ]
+        fields = [*CONTACT_DETAILS, "sector", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_tags(self):

@@ -12,6 +12,10 @@ from crm.normalisation import clean_spaces
 
 from .choices import FieldRuleCheck, Language, Sector, choices_check
 
+# The details a person gives about themselves, in the order forms, lists and exports show
+# them; the sector (derived or pinned), notes and bookkeeping columns come after.
+CONTACT_DETAILS = ("given_name", "family_name", "patronymic", "email", "phone", "city", "language")
+
 
 def names_join(given_name: str, patronymic: str, family_name: str) -> str:
     """A contact's full name: given name, patronymic, family name, the blank ones left out

@@ -13,6 +13,7 @@ from crm.models import (
     Participation,
     WorkingGroupMembership,
 )
+from crm.models.contacts import CONTACT_DETAILS
 
 from .consent import consent_states
 from .history import Change, contact_history
@@ -20,13 +21,7 @@ from .history import Change, contact_history
 # A contact's own columns as a list shows them.
 CONTACT_ROW_FIELDS = (
     "id",
-    "given_name",
-    "family_name",
-    "patronymic",
-    "email",
-    "phone",
-    "city",
-    "language",
+    *CONTACT_DETAILS,
     "sector",
     "sector_explicit",
     "notes",

@@ -5,19 +5,11 @@ from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from crm.models import Affiliation, Contact
+from crm.models.contacts import CONTACT_DETAILS
 
 from .common import model_create, model_update
 
-CONTACT_FIELDS = (
-    "given_name",
-    "family_name",
-    "patronymic",
-    "email",
-    "phone",
-    "city",
-    "language",
-    "notes",
-)
+CONTACT_FIELDS = (*CONTACT_DETAILS, "notes")
 
 
 def _derived_sector_subquery():

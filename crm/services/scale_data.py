@@ -41,6 +41,7 @@ from crm.models import (
     Programme,
     Sector,
 )
+from crm.models.contacts import CONTACT_DETAILS
 from crm.normalisation import organisation_name_key
 
 CITIES = [
@@ -320,13 +321,7 @@ def scale_data_generate(
         bulk_insert(
             Contact._meta.db_table,
             [
-                "given_name",
-                "family_name",
-                "patronymic",
-                "email",
-                "phone",
-                "city",
-                "language",
+                *CONTACT_DETAILS,
                 "sector",
                 "sector_explicit",
                 "notes",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import csv_response
 from crm.models import ConsentPurpose, Contact
+from crm.models.contacts import CONTACT_DETAILS
 from crm.selectors import contacts as crm_contacts
 from crm.selectors.contacts import contact_queryset, contact_records, contacts_attach_consent
 from crm.services.contacts import contact_create, contact_update
@@ -72,13 +73,7 @@ def contact_list(request):
 
 CSV_HEADER = [
     "id",
-    "given_name",
-    "family_name",
-    "patronymic",
-    "email",
-    "phone",
-    "city",
-    "language",
+    *CONTACT_DETAILS,
     "sector",
     "organisation",
     "engagement_level",
