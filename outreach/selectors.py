@@ -14,6 +14,7 @@ from .exclusions import exclusion_facts_read, exclusion_reason
 from .models import (
     FollowUp,
     Invitation,
+    Mailing,
     MailingStatus,
     MessageTemplate,
     OutboxMessage,
@@ -36,6 +37,39 @@ def outbox_counts(mailing_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     for mailing_id, status, n in rows:
         counts[mailing_id][status] = n
     return counts
+
+
+def mailings_with_progress(mailings: Iterable[Mailing]) -> list[Mailing]:
+    """The mailings with their outbox counts by status (``counts``), their size (``total``)
+    and how much of it is settled (``percent``), in one grouped query for all of them."""
+    mailings = list(mailings)
+    progress = outbox_counts(m.pk for m in mailings)
+    for mailing in mailings:
+        mailing.counts = progress[mailing.pk]
+        mailing.total = sum(mailing.counts.values())
+        waiting = mailing.counts[OutboxStatus.QUEUED] + mailing.counts[OutboxStatus.SENDING]
+        settled = mailing.total - waiting
+        mailing.percent = round(100 * settled / mailing.total) if mailing.total else 0
+    return mailings
+
+
+def mailing_queryset() -> QuerySet[Mailing]:
+    """Mailings with what their list and page show, newest first."""
+    return Mailing.objects.select_related("template", "forum", "working_group").order_by("-created")
+
+
+def mailings_in_progress(*, limit: int = 10) -> list[Mailing]:
+    active = [MailingStatus.SCHEDULED, MailingStatus.SENDING]
+    return mailings_with_progress(mailing_queryset().filter(status__in=active)[:limit])
+
+
+def outbox_rows(mailing: Mailing, *, status: str | None = None) -> QuerySet[OutboxMessage]:
+    """A mailing's outbox, one row per recipient in the order it was frozen; ``status``
+    narrows it to one outbox status (an unknown one selects nobody)."""
+    rows = OutboxMessage.objects.filter(mailing=mailing).select_related("contact")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("id")
 
 
 def contact_emails(contact_id: int, *, limit: int = 50) -> list[OutboxMessage]:

@@ -6,8 +6,6 @@ from crm.models import Forum, Sector
 from engagement.selectors import attended_by_sector, engagement_snapshot_select, lapsed_queryset
 from network.models import ForumGrowth
 from network.selectors import broker_queryset, forum_growth_list, snapshot_select
-from outreach.models import Mailing, MailingStatus
-from outreach.selectors import outbox_counts
 
 
 def forum_label(number: int | None, title: str) -> str:
@@ -48,15 +46,3 @@ def lapsed_regulars(*, limit: int = 10):
     if snapshot is None:
         return None, []
     return snapshot, list(lapsed_queryset(snapshot)[:limit])
-
-
-def mailings_in_progress() -> list[Mailing]:
-    active = [MailingStatus.SCHEDULED, MailingStatus.SENDING]
-    mailings = list(Mailing.objects.filter(status__in=active).order_by("-created")[:10])
-    progress = outbox_counts(m.pk for m in mailings)
-    for mailing in mailings:
-        mailing.counts = progress[mailing.pk]
-        mailing.total = sum(mailing.counts.values())
-        settled = mailing.total - mailing.counts.get("queued", 0) - mailing.counts.get("sending", 0)
-        mailing.percent = round(100 * settled / mailing.total) if mailing.total else 0
-    return mailings

@@ -26,6 +26,14 @@ def forums_by_programme() -> list[tuple[Programme | None, list[Forum]]]:
     return groups
 
 
+def programmes_by_size() -> list[Programme]:
+    """Programmes with their ``forum_count``, the one with most forums first (the default
+    choice of pages that show one programme at a time)."""
+    return list(
+        Programme.objects.annotate(forum_count=Count("forums")).order_by("-forum_count", "name")
+    )
+
+
 def forum_detail_queryset() -> QuerySet[Forum]:
     """Forums with their programme, partners (with organisation) and documents."""
     partners = ForumPartner.objects.select_related("organisation")

@@ -106,6 +106,25 @@ def language_for(template: MessageTemplate, preferred: str) -> str:
     return language_among(preferred, {t.language for t in template.translations.all()})
 
 
+def mailing_previews(mailing: Mailing, recipients) -> list[dict]:
+    """One rendered example per template language, each for a real recipient who will get
+    it (nobody who is left out: "as X would receive it" must be true)."""
+    languages = {t.language for t in mailing.template.translations.all()}
+    wanted = {}
+    for recipient in recipients:
+        if not recipient.reason:
+            wanted.setdefault(language_among(recipient.language, languages), recipient)
+    contacts = Contact.objects.in_bulk([r.contact_id for r in wanted.values()])
+    previews = []
+    for language in sorted(wanted):
+        contact = contacts[wanted[language].contact_id]
+        used, rendered = mailing_preview(mailing=mailing, contact=contact)
+        previews.append(
+            {"language": Language(used).label, "contact": contact, "rendered": rendered}
+        )
+    return previews
+
+
 def mailing_preview(*, mailing: Mailing, contact: Contact) -> tuple[str, Rendered]:
     """What this contact would receive, rendered with real fields (links included)."""
     language = language_for(mailing.template, contact.language)

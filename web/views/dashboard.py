@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from crm.selectors.counts import headline_counts
 from crm.selectors.forums import recent_forums, upcoming_forums
+from outreach.selectors import mailings_in_progress
 from web import selectors
 from web.access import page
 
@@ -35,7 +36,7 @@ def dashboard(request):
             "growth_names": {"first": _("First-timers"), "cross": _("New cross-sector ties")},
             "brokers": selectors.top_brokers(),
             "lapsed": lapsed,
-            "mailings": selectors.mailings_in_progress(),
+            "mailings": mailings_in_progress(),
             "upcoming": upcoming_forums(),
         },
     )

@@ -2,14 +2,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.models import Programme
+from crm.selectors.forums import programmes_by_size
 from engagement.selectors import (
     cohort_table,
     engagement_snapshot_select,
@@ -50,9 +49,7 @@ def _cell(table, cohort: int, forum: int):
     "crm.view_participation",
 )
 def engagement_overview(request):
-    programmes = list(
-        Programme.objects.annotate(forum_count=Count("forums")).order_by("-forum_count", "name")
-    )
+    programmes = programmes_by_size()
     chosen = next((p for p in programmes if str(p.pk) == request.GET.get("programme")), None)
     programme = chosen or (programmes[0] if programmes else None)
     heat = returning = None

@@ -5,15 +5,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.models import Contact, Language
 from outreach.audience import mailing_audience
-from outreach.models import Mailing, MailingStatus, OutboxMessage, OutboxStatus
-from outreach.selectors import outbox_counts, recipient_list, recipient_summary
+from outreach.models import Mailing, MailingStatus, OutboxStatus
+from outreach.selectors import (
+    mailing_queryset,
+    mailings_with_progress,
+    outbox_counts,
+    outbox_rows,
+    recipient_list,
+    recipient_summary,
+)
 from outreach.services.mailings import (
-    language_among,
     mailing_cancel,
     mailing_create,
-    mailing_preview,
+    mailing_previews,
     mailing_schedule,
     mailing_start,
 )
@@ -24,10 +29,8 @@ from web.paging import paginate, query_without
 
 @page("outreach.view_mailing")
 def mailing_list(request):
-    mailings = paginate(request, Mailing.objects.select_related("template").order_by("-created"))
-    progress = outbox_counts(m.pk for m in mailings.object_list)
-    for mailing in mailings:
-        mailing.counts = progress[mailing.pk]
+    mailings = paginate(request, mailing_queryset())
+    mailings.object_list = mailings_with_progress(mailings.object_list)
     return render(
         request,
         "web/mailings/list.html",
@@ -85,9 +88,7 @@ def audience_preview(request):
 
 @page("outreach.view_mailing", "outreach.view_outboxmessage")
 def mailing_detail(request, pk: int):
-    mailing = get_object_or_404(
-        Mailing.objects.select_related("template", "forum", "working_group"), pk=pk
-    )
+    mailing = get_object_or_404(mailing_queryset(), pk=pk)
     context = {
         "section": "mailings",
         "mailing": mailing,
@@ -104,33 +105,12 @@ def mailing_detail(request, pk: int):
         everyone = recipient_list(audience=mailing_audience(mailing), purpose=mailing.purpose)
         context["summary"] = recipient_summary(everyone)
         context["excluded"] = [r for r in everyone if r.reason][:100]
-        languages = {t.language for t in mailing.template.translations.all()}
-        context["previews"] = _previews(mailing, everyone, languages)
+        context["previews"] = mailing_previews(mailing, everyone)
     else:
-        rows = OutboxMessage.objects.filter(mailing=mailing).select_related("contact")
-        if request.GET.get("status"):
-            rows = rows.filter(status=request.GET["status"])
-        context["outbox"] = paginate(request, rows.order_by("id"), default_size=50)
+        rows = outbox_rows(mailing, status=request.GET.get("status"))
+        context["outbox"] = paginate(request, rows, default_size=50)
         context["page_query"] = query_without(request, "page")
     return render(request, "web/mailings/detail.html", context)
-
-
-def _previews(mailing, everyone, languages) -> list:
-    """One rendered example per language, each for a real recipient who will get it."""
-    wanted = {}
-    for recipient in everyone:
-        if recipient.reason:
-            continue  # not "as X would receive it" for someone who will not
-        wanted.setdefault(language_among(recipient.language, languages), recipient)
-    contacts = Contact.objects.in_bulk([r.contact_id for r in wanted.values()])
-    previews = []
-    for language in sorted(wanted):
-        contact = contacts[wanted[language].contact_id]
-        used, rendered = mailing_preview(mailing=mailing, contact=contact)
-        previews.append(
-            {"language": Language(used).label, "contact": contact, "rendered": rendered}
-        )
-    return previews
 
 
 @require_POST
@@ -143,7 +123,7 @@ def mailing_send(request, pk: int):
 @require_POST
 @changes("outreach.change_mailing")
 def mailing_schedule_view(request, pk: int):
-    mailing = get_object_or_404(Mailing.objects.select_related("forum"), pk=pk)
+    mailing = get_object_or_404(mailing_queryset(), pk=pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a time or a number of days after the forum."))
