@@ -64,8 +64,8 @@ def main():
 
     from crm.models import Contact, Participation, Programme
     from crm.roles import COORDINATOR, roles_sync
-    from engagement.attendance import contact_history
-    from engagement.scoring import EngagementParameters, engagement
+    from engagement.attendance import contact_scoring_input
+    from engagement.scoring import EngagementParameters, engagement_figures
     from engagement.selectors import cohort_table, engagement_inputs_read, forum_balance
     from engagement.services import engagement_snapshot_compute
 
@@ -79,7 +79,8 @@ def main():
 
     read, inputs = timed(lambda: engagement_inputs_read(as_of=today))
     compute, _ = timed(
-        lambda: engagement(contact_history(inputs, today), EngagementParameters()), repeat=3
+        lambda: engagement_figures(contact_scoring_input(inputs, today), EngagementParameters()),
+        repeat=3,
     )
     snapshot_time, snapshot = timed(lambda: engagement_snapshot_compute(as_of=today))
     sql, _ = timed(

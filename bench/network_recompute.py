@@ -95,7 +95,10 @@ def in_child(pipeline: str, dump: Path, extra: dict | None = None) -> dict:
 
 def run_ours(attendance, options) -> dict:
     from network.analysis import AnalysisParameters, network_analyse
+    from network.metrics import BrokerageRole
 
+    GATEKEEPER, CONSULTANT, LIAISON = (BrokerageRole.GATEKEEPER, BrokerageRole.CONSULTANT,
+                                       BrokerageRole.LIAISON)  # fmt: skip
     parameters = AnalysisParameters(**options.get("parameters", {}))
     started = time.perf_counter()
     result = network_analyse(attendance, parameters)
@@ -111,7 +114,7 @@ def run_ours(attendance, options) -> dict:
             closeness=metrics.closeness,
             pagerank=metrics.pagerank,
             constraint=metrics.constraint,
-            brokerage=sum(metrics.roles[r] for r in ("gatekeeper", "consultant", "liaison")),
+            brokerage=sum(metrics.brokerage[r] for r in (GATEKEEPER, CONSULTANT, LIAISON)),
         )
     return out
 

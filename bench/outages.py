@@ -167,10 +167,13 @@ def start_mailing(forum, template, name):
     """Start a mailing as the app does: its send tasks go to the broker on commit."""
     from django.db import transaction
 
+    from outreach.audience import ForumAudience
     from outreach.services.mailings import mailing_create, mailing_start
 
-    mailing = mailing_create(name=name, purpose="forum_updates", template=template,
-                             audience={"forum": forum.pk, "status": ["attended"]})  # fmt: skip
+    audience = ForumAudience(forum=forum.pk, statuses=("attended",))
+    mailing = mailing_create(
+        name=name, purpose="forum_updates", template=template, audience=audience
+    )
     with transaction.atomic():
         return mailing_start(mailing=mailing)
 

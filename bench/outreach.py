@@ -103,6 +103,7 @@ def main():
     from django.test.utils import override_settings
 
     from crm.models import Consent, Contact, Forum, Participation
+    from outreach.audience import ForumAudience
     from outreach.messages import mailing_fields, message_build
     from outreach.models import Mailing, OutboxMessage
     from outreach.rendering import compile_translation
@@ -159,7 +160,7 @@ def main():
                 name=label,
                 purpose="forum_updates",
                 template=template,
-                audience={"forum": forum.pk, "status": ["attended"]},
+                audience=ForumAudience(forum=forum.pk, statuses=("attended",)),
             )
             from django.db import transaction
 

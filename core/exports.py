@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
+from rest_framework import renderers, viewsets
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A spreadsheet set to Russian or Kazakh splits a comma-separated file on semicolons (its
@@ -64,3 +65,46 @@ def csv_response(header: list[str], rows: Iterable[Iterable], filename: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """``?format=csv``. Lists stream their rows themselves (see CsvExportMixin); this renders
+    the answers that are not streamed (a contact's score history) from the serializer's
+    data, with the serializer's fields as the header even when there are no rows."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        rows = [data] if isinstance(data, dict) else list(data or [])
+        serializer = getattr(data, "serializer", None)  # DRF's ReturnList and ReturnDict
+        fields = getattr(getattr(serializer, "child", serializer), "fields", None)
+        if fields is None:
+            fields = rows[0] if rows else {}
+        header = list(fields)
+        return "".join(csv_lines(header, ([row[k] for k in header] for row in rows))).encode()
+
+
+class CsvExportMixin:
+    """``?format=csv`` returns every row of the filtered, ordered list, not one page."""
+
+    renderer_classes = [*viewsets.GenericViewSet.renderer_classes, CsvRenderer]
+    csv_name = "export"
+
+    def csv_rows(self, queryset, serializer_class):
+        serializer = serializer_class()
+        names = list(serializer.fields)
+        for instance in queryset.iterator(chunk_size=2_000):
+            data = serializer_class(instance, context=self.get_serializer_context()).data
+            yield [data[name] for name in names]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            serializer_class = self.get_serializer_class()
+            header = list(serializer_class().fields)
+            return csv_response(header, self.csv_rows(queryset, serializer_class), self.csv_name)
+        return super().list(request, *args, **kwargs)

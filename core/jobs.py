@@ -1,12 +1,12 @@
 """Work that must outlive a lost database connection: snapshot jobs, and the wait for the
-database to come back.
+database to come back. (The whole snapshot pattern built on these is core.snapshots.)
 
 A snapshot (network or engagement) is a job row: ``queued``, then ``running`` under a
-heartbeat, then ``done`` or ``failed``. A worker that dies stops its heartbeat, and the
-snapshot is taken over once the heartbeat is older than the lease. A build that stopped
-only because the database went away (a restart, a failover, a dropped connection) is not a
-failure of the snapshot: once the database answers again it is handed back (``running``
-without a heartbeat, which any claim takes at once) and built again.
+heartbeat, then ``done`` or ``failed`` (``SnapshotStatus``). A worker that dies stops its
+heartbeat, and the snapshot is taken over once the heartbeat is older than the lease. A
+build that stopped only because the database went away (a restart, a failover, a dropped
+connection) is not a failure of the snapshot: once the database answers again it is handed
+back (``running`` without a heartbeat, which any claim takes at once) and built again.
 """
 
 import logging
@@ -14,14 +14,24 @@ import time
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 # How long a worker waits for the database before it gives up on putting its work right:
 # after that a dead heartbeat or an expired lease hands the work on, as after a crash.
 DATABASE_PATIENCE = 600.0
+
+
+class SnapshotStatus(TextChoices):
+    """Where a snapshot job stands; every kind of snapshot shares these."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class JobInterrupted(Exception):
@@ -89,21 +99,18 @@ def database_wait(patience: float = DATABASE_PATIENCE) -> bool:
         pause = min(pause * 2, 2.0)
 
 
-def job_claim(model, pk: int, *, lease_seconds: int, running: str = "running") -> bool:
+def job_claim(model, pk: int, *, lease_seconds: int) -> bool:
     """Take a queued job, one handed back without a heartbeat, or one whose worker stopped
     sending heartbeats ``lease_seconds`` ago (killed)."""
     now = timezone.now()
     stale = now - timedelta(seconds=lease_seconds)
-    free = Q(status="queued") | Q(status=running, heartbeat__isnull=True)
+    running = SnapshotStatus.RUNNING
+    free = Q(status=SnapshotStatus.QUEUED) | Q(status=running, heartbeat__isnull=True)
     return bool(
         model.objects.filter(pk=pk)
         .filter(free | Q(status=running, heartbeat__lt=stale))
         .update(status=running, heartbeat=now, error="")
     )
-
-
-def job_heartbeat(model, pk: int, **fields) -> None:
-    model.objects.filter(pk=pk).update(heartbeat=timezone.now(), **fields)
 
 
 def job_stopped(model, pk: int, error: BaseException, *, failed: dict) -> None:
@@ -117,14 +124,14 @@ def job_stopped(model, pk: int, error: BaseException, *, failed: dict) -> None:
     note = f"{type(error).__name__}: {error}"[:2000]
     if database_lost(error):
         if database_wait():
-            model.objects.filter(pk=pk, status="running").update(
+            model.objects.filter(pk=pk, status=SnapshotStatus.RUNNING).update(
                 heartbeat=None, error=f"interrupted, will run again: {note}"[:2000]
             )
             logger.warning("job %s #%s interrupted by the database; handed back", model, pk)
         else:
             logger.error("job %s #%s: the database did not come back; its lease will", model, pk)
         raise JobInterrupted(note) from error
-    model.objects.filter(pk=pk, status="running").update(error=note, **failed)
+    model.objects.filter(pk=pk, status=SnapshotStatus.RUNNING).update(error=note, **failed)
     raise error
 
 
@@ -137,9 +144,9 @@ def jobs_to_dispatch(model, *, lease_seconds: int, queued_for: int) -> list[int]
     waiting = now - timedelta(seconds=queued_for)
     return list(
         model.objects.filter(
-            Q(status="running", heartbeat__isnull=True)
-            | Q(status="running", heartbeat__lt=stale)
-            | Q(status="queued", created__lt=waiting)
+            Q(status=SnapshotStatus.RUNNING, heartbeat__isnull=True)
+            | Q(status=SnapshotStatus.RUNNING, heartbeat__lt=stale)
+            | Q(status=SnapshotStatus.QUEUED, created__lt=waiting)
         )
         .order_by("pk")
         .values_list("pk", flat=True)

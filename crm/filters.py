@@ -1,16 +1,15 @@
-"""FilterSets: the one definition of every list filter (the API uses them through
-django-filter's backend; later pages and exports reuse the same classes).
+"""FilterSets: the one definition of every list filter. The API uses them through
+django-filter's backend; the pages and the CSV exports apply the same classes through the
+selectors (crm.selectors.contacts, crm.selectors.organisations).
 
 Every free-text filter has a length limit: an over-long value is a 400, not a full scan.
 """
 
 import django_filters as filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from core.ids import MAX_ID
+from core.filters import IdFilter, boolean, text
+from core.names import name_search
 from crm.models import (
     Affiliation,
     Consent,
@@ -34,54 +33,6 @@ from crm.models import (
     WorkingGroupMembership,
     WorkingGroupStatus,
 )
-from crm.normalisation import search_terms
-
-MAX_TEXT = 200
-
-
-@extend_schema_field(OpenApiTypes.INT64)
-class IdFilter(filters.Filter):
-    """A positive 64-bit integer id; anything else is a 400 from the form field, never a
-    database error."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class BooleanChoiceFilter(filters.TypedChoiceFilter):
-    pass
-
-
-def boolean(**kwargs):
-    """true/false (or 1/0); anything else is a 400 rather than silently ignored."""
-    return BooleanChoiceFilter(
-        choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
-        coerce=lambda value: value in ("true", "1"),
-        **kwargs,
-    )
-
-
-def text(**kwargs):
-    return filters.CharFilter(max_length=MAX_TEXT, **kwargs)
-
-
-def _search_by_name(queryset, query: str, *, extra: Q | None = None):
-    """Every folded word of the query must occur in the folded name (any script)."""
-    terms = search_terms(query)
-    if not terms and extra is None:
-        return queryset
-    by_name = Q()
-    for term in terms:
-        by_name &= Q(search_key__contains=term)
-    condition = by_name if terms else Q(pk__in=[])
-    if extra is not None:
-        condition |= extra
-    return queryset.filter(condition)
 
 
 class ContactFilter(filters.FilterSet):
@@ -100,7 +51,7 @@ class ContactFilter(filters.FilterSet):
     def filter_search(self, queryset, name, value):
         # Addresses are stored lower-case, so a case-sensitive match on the lowered query
         # finds them and can use the trigram index on PostgreSQL.
-        return _search_by_name(queryset, value, extra=Q(email__contains=value.strip().lower()))
+        return name_search(queryset, value, also=Q(email__contains=value.strip().lower()))
 
     def filter_organisation(self, queryset, name, value):
         current = Affiliation.objects.filter(
@@ -131,7 +82,7 @@ class OrganisationFilter(filters.FilterSet):
         fields = ["search", "sector", "city"]
 
     def filter_search(self, queryset, name, value):
-        return _search_by_name(queryset, value)
+        return name_search(queryset, value)
 
 
 class AffiliationFilter(filters.FilterSet):

@@ -3,7 +3,7 @@
 - coordinator: reads and writes everything in the CRM (API and admin);
 - viewer: reads only.
 Staff and superusers keep Django's usual powers. Using model permissions (rather than a
-hand-written role check) means the admin, the API and later the pages all agree.
+hand-written role check) means the admin, the API and the pages (web.access) all agree.
 """
 
 from django.apps import apps as global_apps
@@ -12,7 +12,8 @@ from django.db import DEFAULT_DB_ALIAS
 COORDINATOR = "coordinator"
 VIEWER = "viewer"
 
-# Apps whose models the roles cover. Later apps (network, outreach) add themselves here.
+# Apps whose models the roles cover: every app of ours that has models (a test holds it),
+# and taggit's topics.
 ROLE_APPS = ("crm", "taggit", "network", "engagement", "outreach")
 
 

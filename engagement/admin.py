@@ -7,7 +7,7 @@ from engagement.models import EngagementSnapshot
 class EngagementSnapshotAdmin(admin.ModelAdmin):
     """Snapshots to look at; they are made by recomputes, never edited by hand."""
 
-    list_display = ["id", "status", "as_of", "trigger", "created"]
+    list_display = ["id", "status", "as_of", "trigger", "progress", "created", "finished"]
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in EngagementSnapshot._meta.fields]
 

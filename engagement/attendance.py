@@ -13,10 +13,11 @@ import numpy as np
 from .scoring import (
     ATTENDED,
     COUNTED,
-    ROLES,
+    MEMBERSHIP_ROLES,
+    PARTICIPATION_ROLES,
     STATUSES,
     EngagementParameters,
-    History,
+    ScoringInput,
     programme_ranks,
 )
 
@@ -40,7 +41,7 @@ class Inputs:
     membership_contact_row: np.ndarray
     membership_joined: np.ndarray
     membership_left: np.ndarray
-    membership_chair: np.ndarray
+    membership_role: np.ndarray  # int8 index into MEMBERSHIP_ROLES
 
 
 def engagement_inputs(
@@ -60,7 +61,8 @@ def engagement_inputs(
     programme_ids = sorted({p for _, p, _ in forums if p is not None})
     programme_row = {p: i + 1 for i, p in enumerate(programme_ids)}
     status_code = {s: i for i, s in enumerate(STATUSES)}
-    role_code = {r: i for i, r in enumerate(ROLES)}
+    role_code = {r: i for i, r in enumerate(PARTICIPATION_ROLES)}
+    membership_role_code = {r: i for i, r in enumerate(MEMBERSHIP_ROLES)}
     # The rows come from separate reads: a contact created, or a forum re-dated, between
     # them would have rows with no place in the arrays. They are left out (the next
     # snapshot has them), rather than mapped onto a neighbour's row.
@@ -87,7 +89,9 @@ def engagement_inputs(
         membership_left=np.array(
             [m[2].toordinal() if m[2] else -1 for m in memberships], dtype=np.int64
         ),
-        membership_chair=np.array([m[3] == "chair" for m in memberships], dtype=bool),
+        membership_role=np.array(
+            [membership_role_code[m[3]] for m in memberships], dtype=np.int8
+        ).reshape(-1),
     )
 
 
@@ -98,8 +102,8 @@ def rows_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
     return order[np.searchsorted(ids, values, sorter=order)]
 
 
-def contact_history(inputs: Inputs, as_of: datetime.date) -> History:
-    return History(
+def contact_scoring_input(inputs: Inputs, as_of: datetime.date) -> ScoringInput:
+    return ScoringInput(
         actor=inputs.contact_row,
         forum=inputs.forum_row,
         status=inputs.status,
@@ -111,7 +115,7 @@ def contact_history(inputs: Inputs, as_of: datetime.date) -> History:
         membership_actor=inputs.membership_contact_row,
         membership_joined=inputs.membership_joined,
         membership_left=inputs.membership_left,
-        membership_chair=inputs.membership_chair,
+        membership_role=inputs.membership_role,
     )
 
 
@@ -127,7 +131,9 @@ def contact_latest_organisation(inputs: Inputs) -> np.ndarray:
     return latest
 
 
-def organisation_history(inputs: Inputs, as_of: datetime.date, parameters: EngagementParameters):
+def organisation_scoring_input(
+    inputs: Inputs, as_of: datetime.date, parameters: EngagementParameters
+):
     """Organisations as actors: a forum counts once for an organisation, with its best
     status (attended beats the rest) and its representatives' weightiest role.
 
@@ -140,7 +146,7 @@ def organisation_history(inputs: Inputs, as_of: datetime.date, parameters: Engag
     if not len(organisation_ids):
         # Nobody represented an organisation yet (or nothing happened before ``as_of``).
         empty = np.zeros(0, dtype=np.int64)
-        history = History(
+        history = ScoringInput(
             actor=empty, forum=empty, status=np.zeros(0, dtype=np.int8),
             role=np.zeros(0, dtype=np.int8), n_actors=0,
             forum_programme=inputs.forum_programme, forum_day=inputs.forum_day,
@@ -150,16 +156,17 @@ def organisation_history(inputs: Inputs, as_of: datetime.date, parameters: Engag
     forum = inputs.forum_row[mask]
     status = inputs.status[mask]
     role = inputs.role[mask]
-    weight = np.asarray(parameters.role_weights)[role.astype(np.int64)]
+    weight = parameters.role_weight_array()[role.astype(np.int64)]
     attended = status == ATTENDED
     counted = COUNTED[status.astype(np.int64)]
     key = actor * (len(inputs.forum_ids) + 1) + forum
     # Best first within each (organisation, forum): attended, then counted, then weight;
-    # between roles of equal weight the first in ROLES, so the order of the rows never decides.
+    # between roles of equal weight the first in PARTICIPATION_ROLES, so the order of the
+    # rows never decides.
     order = np.lexsort((role, -weight, ~counted, ~attended, key))
     first_of_key = np.r_[True, key[order][1:] != key[order][:-1]]
     chosen = order[first_of_key]
-    history = History(
+    history = ScoringInput(
         actor=actor[chosen],
         forum=forum[chosen],
         status=status[chosen],

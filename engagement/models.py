@@ -2,49 +2,20 @@
 adds a snapshot, so a contact's score over time is the series of their rows."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
-from crm.models import Sector
+from core.snapshots import Snapshot
+from crm.models import ParticipationRole, Sector
 
-
-class EngagementLevel(models.TextChoices):
-    CORE = "core", _("Core")
-    REGULAR = "regular", _("Regular")
-    OCCASIONAL = "occasional", _("Occasional")
-    NEW = "new", _("New")
-    LAPSED = "lapsed", _("Lapsed")
+from .choices import EngagementLevel
 
 
-class EngagementSnapshot(models.Model):
+class EngagementSnapshot(Snapshot):
     """One computation of everyone's engagement. Queued first (``as_of`` empty means "the
-    day it runs"), then filled in by a worker, or at once without a broker."""
+    day it runs", and is filled in then), then built by a worker (core.snapshots)."""
 
-    created = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, default="queued")  # queued, running, done, failed
-    trigger = models.CharField(max_length=20, default="manual")  # manual, automatic, command
-    as_of = models.DateField(
-        null=True, blank=True, help_text="Attendance up to and including this date."
-    )
-    parameters = models.JSONField(default=dict)
-    timings = models.JSONField(default=dict, blank=True)
-    sizes = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    # Written when a worker claims the snapshot and as it goes: a running snapshot whose
-    # heartbeat is older than ENGAGEMENT_LEASE_SECONDS (its worker died), or empty (handed
-    # back after the database went away), is taken over (core.jobs).
-    heartbeat = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
+    class Meta(Snapshot.Meta):
         ordering = ["-as_of", "-id"]
         indexes = [models.Index(fields=["status", "-as_of", "-id"])]
-        constraints = [
-            # Debounce: at most one automatic recompute waits at a time.
-            models.UniqueConstraint(
-                fields=["trigger"],
-                condition=models.Q(trigger="automatic", status="queued"),
-                name="engagement_one_queued_automatic",
-            )
-        ]
 
     def __str__(self):
         return f"Engagement as of {self.as_of} (#{self.pk})"
@@ -63,11 +34,7 @@ class EngagementColumns(models.Model):
         help_text="Forums they were invited to or registered for (waitlists excepted)."
     )
     attendance_rate = models.FloatField(null=True)
-    participant = models.PositiveIntegerField(default=0)
-    speaker = models.PositiveIntegerField(default=0)
-    moderator = models.PositiveIntegerField(default=0)
-    organiser = models.PositiveIntegerField(default=0)
-    partner = models.PositiveIntegerField(default=0)
+    # One count per participation role, named by its value: added below from crm's roles.
     held_since_first = models.PositiveIntegerField()
     missed_since_last = models.IntegerField(help_text="-1: never attended.")
     score = models.FloatField()
@@ -76,6 +43,12 @@ class EngagementColumns(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Forums attended in each participation role. From crm's vocabulary, so a role added there
+# brings its column (and a migration) here rather than going uncounted.
+for _role in ParticipationRole:
+    EngagementColumns.add_to_class(_role.value, models.PositiveIntegerField(default=0))
 
 
 class ContactEngagement(EngagementColumns):
@@ -141,11 +114,7 @@ class SectorEngagement(models.Model):
     sector = models.CharField(max_length=20, blank=True)
     contacts = models.PositiveIntegerField()
     attended = models.PositiveIntegerField(help_text="Contacts who attended at least once.")
-    core = models.PositiveIntegerField()
-    regular = models.PositiveIntegerField()
-    occasional = models.PositiveIntegerField()
-    new = models.PositiveIntegerField()
-    lapsed = models.PositiveIntegerField()
+    # Contacts at each level, one column per EngagementLevel: added below.
     mean_score = models.FloatField(null=True)
     attendance_rate = models.FloatField(null=True)
     recent_share = models.FloatField(
@@ -162,3 +131,7 @@ class SectorEngagement(models.Model):
 
     def __str__(self):
         return f"{self.sector or 'unknown'} in engagement snapshot {self.snapshot_id}"
+
+
+for _level in EngagementLevel:
+    SectorEngagement.add_to_class(_level.value, models.PositiveIntegerField())

@@ -6,13 +6,14 @@ The score (documented in the README) adds, for a contact at a date ``as_of``:
           + sum over working-group memberships of
                 chair 3 / member 2 while current, 1 × 2^(-(as_of - left) / half-life) after
 
-Role weights: participant 1, speaker 2, moderator 2, organiser 1.5, partner 1.5. With a
-half-life of a year, a forum attended a year ago counts half as much as one today, so the
-score falls while someone stays away: that is the drift the history shows.
+Role weights (``DEFAULT_ROLE_WEIGHTS``, keyed by crm's role values): participant 1,
+speaker 2, moderator 2, organiser 1.5, partner 1.5. With a half-life of a year, a forum
+attended a year ago counts half as much as one today, so the score falls while someone stays
+away: that is the drift the history shows.
 
 Levels, decided in this order:
-    lapsed      attended at least 2 forums and missed the last ``lapse_after`` (3) held
-                in every programme they attend
+    lapsed      attended at least ``lapse_min_forums`` (2) forums and missed the last
+                ``lapse_after`` (3) held in every programme they attend
     new         every programme they attend: their first forum is among its last
                 ``new_within`` (3) forums
     core        at least 4 forums and at least half of those held since their first
@@ -21,26 +22,53 @@ Levels, decided in this order:
 and none for a contact who never attended.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
-STATUSES = ("invited", "registered", "waitlisted", "attended", "no_show", "cancelled")
-ATTENDED = STATUSES.index("attended")
+# The vocabularies only (enums, no queries): crm's and this app's, never a copy.
+from crm.models.choices import MembershipRole, ParticipationRole, ParticipationStatus
+
+from .choices import EngagementLevel
+
+# Arrays hold a status, a role or a level as its position in these (crm's declared order).
+STATUSES = tuple(ParticipationStatus.values)
+ATTENDED = STATUSES.index(ParticipationStatus.ATTENDED)
 # Forums the contact was asked to or signed up for: the attendance rate's denominator.
 # Waitlisted people had no place, so those forums do not count against them.
-COUNTED = np.array([s != "waitlisted" for s in STATUSES])
-ROLES = ("participant", "speaker", "moderator", "organiser", "partner")
-LEVELS = ("core", "regular", "occasional", "new", "lapsed")
+COUNTED = np.array([s != ParticipationStatus.WAITLISTED for s in STATUSES])
+PARTICIPATION_ROLES = tuple(ParticipationRole.values)
+MEMBERSHIP_ROLES = tuple(MembershipRole.values)
+LEVELS = tuple(EngagementLevel.values)
+
+# A speaker or moderator brought more to a forum than a participant; organisers and partners
+# are often there by duty, so they count in between.
+DEFAULT_ROLE_WEIGHTS = {
+    ParticipationRole.PARTICIPANT: 1.0,
+    ParticipationRole.SPEAKER: 2.0,
+    ParticipationRole.MODERATOR: 2.0,
+    ParticipationRole.ORGANISER: 1.5,
+    ParticipationRole.PARTNER: 1.5,
+}
+# A current working-group membership: a chair carries the group, a member takes part.
+DEFAULT_MEMBERSHIP_WEIGHTS = {MembershipRole.CHAIR: 3.0, MembershipRole.MEMBER: 2.0}
+
+
+def _weights(defaults: Mapping[str, float]):
+    return field(default_factory=lambda: {str(k): v for k, v in defaults.items()})
 
 
 @dataclass(frozen=True)
 class EngagementParameters:
     half_life_days: float = 365.0
-    role_weights: tuple = (1.0, 2.0, 2.0, 1.5, 1.5)  # in the order of ROLES
-    chair_weight: float = 3.0
-    member_weight: float = 2.0
+    # Keyed by role value. Every role of crm's vocabulary needs one: a role added there
+    # without a weight is refused here, not scored as some other role.
+    role_weights: Mapping[str, float] = _weights(DEFAULT_ROLE_WEIGHTS)
+    membership_weights: Mapping[str, float] = _weights(DEFAULT_MEMBERSHIP_WEIGHTS)
     past_member_weight: float = 1.0
+    # Lapsed: at least ``lapse_min_forums`` forums, then missed the last ``lapse_after``
+    # (the services take both from settings: ENGAGEMENT_LAPSED_*).
     lapse_after: int = 3
     lapse_min_forums: int = 2
     new_within: int = 3
@@ -49,14 +77,52 @@ class EngagementParameters:
     regular_min_forums: int = 2
     regular_min_share: float = 0.25
 
+    def __post_init__(self):
+        for name, vocabulary in (("role_weights", PARTICIPATION_ROLES),
+                                 ("membership_weights", MEMBERSHIP_ROLES)):  # fmt: skip
+            weights = getattr(self, name)
+            missing, unknown = set(vocabulary) - set(weights), set(weights) - set(vocabulary)
+            if missing or unknown:
+                raise ValueError(
+                    f"{name} must weigh every role: missing {sorted(missing)}, "
+                    f"unknown {sorted(unknown)}"
+                )
+
+    def role_weight_array(self) -> np.ndarray:
+        """The weights in the order of PARTICIPATION_ROLES (the codes the arrays hold)."""
+        return np.array([self.role_weights[r] for r in PARTICIPATION_ROLES], dtype=np.float64)
+
+    def membership_weight_array(self) -> np.ndarray:
+        return np.array([self.membership_weights[r] for r in MEMBERSHIP_ROLES], dtype=np.float64)
+
     def as_dict(self) -> dict:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values["role_weights"] = list(self.role_weights)
+        values["role_weights"] = {str(k): v for k, v in self.role_weights.items()}
+        values["membership_weights"] = {str(k): v for k, v in self.membership_weights.items()}
         return values
+
+    @classmethod
+    def from_stored(cls, values: dict) -> "EngagementParameters":
+        """The parameters a snapshot stored. Snapshots stored before the weights were keyed
+        by role listed the role weights in crm's role order and named the membership ones
+        ``chair_weight`` and ``member_weight``."""
+        values = dict(values)
+        if isinstance(values.get("role_weights"), list):
+            values["role_weights"] = dict(
+                zip(PARTICIPATION_ROLES, values["role_weights"], strict=True)
+            )
+        chair, member = values.pop("chair_weight", None), values.pop("member_weight", None)
+        if chair is not None and member is not None:
+            values.setdefault(
+                "membership_weights",
+                {MembershipRole.CHAIR.value: chair, MembershipRole.MEMBER.value: member},
+            )
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
 
 
 @dataclass(frozen=True)
-class History:
+class ScoringInput:
     """What happened up to ``as_of``: participations, forums and memberships as arrays.
 
     Participations reference actors by row index (``actor``), so the same function scores
@@ -66,7 +132,7 @@ class History:
     actor: np.ndarray  # int64 row of the actor (contact or organisation)
     forum: np.ndarray  # int64 row into the forum arrays
     status: np.ndarray  # int8 index into STATUSES
-    role: np.ndarray  # int8 index into ROLES
+    role: np.ndarray  # int8 index into PARTICIPATION_ROLES
     n_actors: int
     forum_programme: np.ndarray  # int64 programme row per forum (0 = no programme)
     forum_day: np.ndarray  # int64 ordinal date per forum
@@ -74,11 +140,11 @@ class History:
     membership_actor: np.ndarray = None  # int64, per membership
     membership_joined: np.ndarray = None  # int64 ordinal
     membership_left: np.ndarray = None  # int64 ordinal, -1 while current
-    membership_chair: np.ndarray = None  # bool
+    membership_role: np.ndarray = None  # int8 index into MEMBERSHIP_ROLES
 
 
 @dataclass
-class Engagement:
+class EngagementFigures:
     """Per actor (row), every figure of the engagement view."""
 
     first_forum: np.ndarray  # forum row, -1 if never attended
@@ -86,7 +152,7 @@ class Engagement:
     forums_attended: np.ndarray
     forums_counted: np.ndarray  # the attendance rate's denominator
     attendance_rate: np.ndarray  # NaN when nothing counts
-    role_counts: np.ndarray  # actors × ROLES, attended forums in each role
+    role_counts: np.ndarray  # actors × PARTICIPATION_ROLES, attended forums in each role
     held_since_first: np.ndarray  # forums of their programmes since their first
     missed_since_last: np.ndarray  # forums of their programmes since their last; -1 never
     memberships: np.ndarray
@@ -110,7 +176,9 @@ def programme_ranks(forum_programme: np.ndarray, forum_day: np.ndarray):
     return rank, held
 
 
-def engagement(history: History, parameters: EngagementParameters) -> Engagement:
+def engagement_figures(
+    history: ScoringInput, parameters: EngagementParameters
+) -> EngagementFigures:
     n = history.n_actors
     attended = history.status == ATTENDED
     actor, forum = history.actor[attended], history.forum[attended]
@@ -123,7 +191,7 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
     attendance_rate = np.divide(
         forums_attended, forums_counted, out=np.full(n, np.nan), where=forums_counted > 0
     )
-    role_counts = np.zeros((n, len(ROLES)), dtype=np.int64)
+    role_counts = np.zeros((n, len(PARTICIPATION_ROLES)), dtype=np.int64)
     np.add.at(role_counts, (actor, role), 1)
 
     # First and last forum: order attended rows by actor, then date.
@@ -141,7 +209,7 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
         history, actor, forum, n, parameters.new_within
     )
 
-    weights = np.asarray(parameters.role_weights)[role]
+    weights = parameters.role_weight_array()[role]
     decay = np.exp2(-(history.as_of - day) / parameters.half_life_days)
     # astype: numpy counts an empty list of weighted items as integers, and the membership
     # points added below would then not fit (someone in a working group, no forum yet).
@@ -158,9 +226,9 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
         memberships_current = np.bincount(member[current], minlength=n).astype(np.int64)
         days = np.maximum(end - history.membership_joined, 0)
         membership_days = np.bincount(member, weights=days, minlength=n).astype(np.int64)
-        active_weight = np.where(
-            history.membership_chair, parameters.chair_weight, parameters.member_weight
-        )
+        active_weight = parameters.membership_weight_array()[
+            history.membership_role.astype(np.int64)
+        ]
         faded = parameters.past_member_weight * np.exp2(
             -(history.as_of - end) / parameters.half_life_days
         )
@@ -176,15 +244,21 @@ def engagement(history: History, parameters: EngagementParameters) -> Engagement
         forums_attended, missed_since_last, missed=p.lapse_after, min_forums=p.lapse_min_forums
     )
     conditions = [
-        ("lapsed", stayed_away),
-        ("new", new),
-        ("core", (forums_attended >= p.core_min_forums) & (share >= p.core_min_share)),
-        ("regular", (forums_attended >= p.regular_min_forums) & (share >= p.regular_min_share)),
-        ("occasional", came),
+        (EngagementLevel.LAPSED, stayed_away),
+        (EngagementLevel.NEW, new),
+        (
+            EngagementLevel.CORE,
+            (forums_attended >= p.core_min_forums) & (share >= p.core_min_share),
+        ),
+        (
+            EngagementLevel.REGULAR,
+            (forums_attended >= p.regular_min_forums) & (share >= p.regular_min_share),
+        ),
+        (EngagementLevel.OCCASIONAL, came),
     ]
     for name, condition in conditions:
         level[(level < 0) & came & condition] = LEVELS.index(name)
-    return Engagement(
+    return EngagementFigures(
         first_forum=first_forum,
         last_forum=last_forum,
         forums_attended=forums_attended,
@@ -205,7 +279,8 @@ def lapsed(forums_attended, missed_since_last, *, missed: int, min_forums: int) 
     """Who lapsed: came to at least ``min_forums`` forums, then missed at least the last
     ``missed`` held in every programme they attend (``missed_since_last``; -1 for people
     who never came, so they never count). The level uses it with ``lapse_after`` and
-    ``lapse_min_forums``; the lapsed list filters stored figures with ``lapsed_lookups``."""
+    ``lapse_min_forums``; the lapsed list filters stored figures with ``lapsed_lookups``,
+    by default with the same two (engagement.selectors.lapsed_queryset)."""
     return (np.asarray(forums_attended) >= min_forums) & (np.asarray(missed_since_last) >= missed)
 
 

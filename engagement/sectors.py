@@ -1,13 +1,13 @@
 """Engagement per sector, and which sectors drift away (plain arrays in, rows out; no ORM)."""
 
-from network.graphs import GROUPS
+from crm.models.choices import Sector
 
 from .attendance import Inputs
-from .scoring import ATTENDED, LEVELS, Engagement, EngagementParameters, programme_ranks
+from .scoring import ATTENDED, LEVELS, EngagementFigures, EngagementParameters, programme_ranks
 
 
 def sector_engagement_rows(
-    inputs: Inputs, contacts: Engagement, parameters: EngagementParameters
+    inputs: Inputs, contacts: EngagementFigures, parameters: EngagementParameters
 ) -> list[dict]:
     """Per sector with contacts (``""``: no sector): contacts, levels, mean score,
     attendance rate and drift of its share of attendance between the latest
@@ -20,7 +20,7 @@ def sector_engagement_rows(
     attendee_sector = sector[inputs.contact_row[attended]]
     rows = []
     total_recent, total_earlier = int(recent.sum()), int((~recent).sum())
-    for name in GROUPS:
+    for name in (*Sector.values, ""):  # "": contacts of no known sector
         members = sector == name
         if not members.any():
             continue

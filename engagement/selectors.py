@@ -5,23 +5,32 @@ import datetime
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, QuerySet, Value
+from django.conf import settings
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from core import snapshots
+from core.jobs import SnapshotStatus
 from crm.models import (
     Contact,
     Forum,
     Participation,
     ParticipationStatus,
     Programme,
+    Sector,
     WorkingGroup,
     WorkingGroupMembership,
 )
 
 from .attendance import Inputs, engagement_inputs, rows_of
 from .balance import balance, forum_balance_rows
-from .models import ContactEngagement, EngagementSnapshot
-from .scoring import attendance_cohorts, lapsed_lookups, returning_attendees
+from .models import ContactEngagement, EngagementSnapshot, OrganisationEngagement
+from .scoring import (
+    EngagementParameters,
+    attendance_cohorts,
+    lapsed_lookups,
+    returning_attendees,
+)
 
 
 def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
@@ -46,22 +55,47 @@ def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
 def engagement_snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> EngagementSnapshot | None:
-    snapshots = EngagementSnapshot.objects.filter(status="done")
-    if snapshot_id is not None:
-        return snapshots.filter(pk=snapshot_id).first()
-    if as_of is not None:
-        return snapshots.filter(as_of__lte=as_of).order_by("-as_of", "-id").first()
-    return snapshots.order_by("-as_of", "-id").first()
+    """The snapshot a read is about: the one asked for, the latest whose date is on or
+    before ``as_of``, or the one of the latest date (core.snapshots)."""
+    return snapshots.snapshot_select(
+        EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-as_of", "-id")
+    )
+
+
+def engagement_parameters() -> EngagementParameters:
+    """The scoring's parameters for a new snapshot: the defaults, and the lapsed rule from
+    settings (ENGAGEMENT_LAPSED_*), read here only. Each snapshot stores what it used."""
+    return EngagementParameters(
+        lapse_after=settings.ENGAGEMENT_LAPSED_MISSED,
+        lapse_min_forums=settings.ENGAGEMENT_LAPSED_MIN_FORUMS,
+    )
+
+
+def lapsed_rule(snapshot: EngagementSnapshot | None, *, missed: int | None = None) -> dict:
+    """Who counts as lapsed in this snapshot: the rule its levels were computed with (its
+    stored parameters; without a snapshot, the one the next will use), with ``missed``
+    instead of its own when asked for. So the list at its default is exactly the contacts
+    at level "lapsed", whether the API, the pages or a mailing's audience asks."""
+    if snapshot is None:
+        parameters = engagement_parameters()
+    else:
+        parameters = EngagementParameters.from_stored(snapshot.parameters)
+    return {
+        "missed": parameters.lapse_after if missed is None else missed,
+        "min_forums": parameters.lapse_min_forums,
+    }
 
 
 def lapsed_queryset(
-    snapshot: EngagementSnapshot, *, missed: int, min_forums: int
+    snapshot: EngagementSnapshot, *, missed: int | None = None, min_forums: int | None = None
 ) -> QuerySet[ContactEngagement]:
-    """Regulars (``min_forums`` or more) who missed at least the last ``missed`` forums."""
+    """Regulars (``min_forums`` or more) who missed at least the last ``missed`` forums; by
+    default the snapshot's own rule (``lapsed_rule``)."""
+    rule = lapsed_rule(snapshot, missed=missed)
+    if min_forums is not None:
+        rule["min_forums"] = min_forums
     return (
-        ContactEngagement.objects.filter(
-            snapshot=snapshot, **lapsed_lookups(missed=missed, min_forums=min_forums)
-        )
+        ContactEngagement.objects.filter(snapshot=snapshot, **lapsed_lookups(**rule))
         .select_related("contact", "organisation", "last_forum")
         .order_by("-forums_attended", "-last_date", "contact_id")
     )
@@ -106,18 +140,23 @@ def represented_sector():
     return Coalesce(NullIf("organisation__sector", Value("")), NullIf("contact__sector", Value("")))
 
 
-def attended_by_sector(forums) -> dict[int, dict[str, int]]:
-    """Attendees of each forum (a queryset or ids) by the sector they represented there
-    ("" when neither they nor their organisation has one), in one grouped query."""
-    counts = (
+def _attended_counts(forums, *by: str):
+    """Attendees of the forums (a queryset or ids) counted by ``by`` (``represented``: the
+    sector they stood for there), as ``(*by, n)`` rows of one grouped query."""
+    return (
         Participation.objects.filter(forum__in=forums, status=ParticipationStatus.ATTENDED)
         .annotate(represented=represented_sector())
-        .values_list("forum_id", "represented")
+        .values_list(*by)
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def attended_by_sector(forums) -> dict[int, dict[str, int]]:
+    """Attendees of each forum (a queryset or ids) by the sector they represented there
+    ("" when neither they nor their organisation has one), in one grouped query."""
     by_forum: dict[int, dict[str, int]] = {}
-    for forum_id, sector, n in counts:
+    for forum_id, sector, n in _attended_counts(forums, "forum_id", "represented"):
         by_forum.setdefault(forum_id, {})[sector or ""] = n
     return by_forum
 
@@ -163,3 +202,49 @@ def working_group_balance(*, programme: Programme | None = None) -> list[dict]:
 
 def _targets(programme: Programme | None) -> dict:
     return (programme.sector_targets or {}) if programme else {}
+
+
+# --- what the pages show beside the CRM's records ------------------------------------------
+
+
+def contacts_with_engagement(contacts: QuerySet[Contact], *, level: str = "") -> QuerySet[Contact]:
+    """Contacts with ``engagement_score`` and ``engagement_level`` from the latest snapshot
+    (one subquery each, None before the first snapshot); ``level`` keeps that level only."""
+    snapshot = engagement_snapshot_select()
+    if snapshot is None:
+        rows = ContactEngagement.objects.none()
+    else:
+        rows = ContactEngagement.objects.filter(snapshot=snapshot, contact=OuterRef("pk"))
+    contacts = contacts.annotate(
+        engagement_score=Subquery(rows.values("score")[:1]),
+        engagement_level=Subquery(rows.values("level")[:1]),
+    )
+    if snapshot is not None and level:
+        contacts = contacts.filter(engagement_level=level)
+    return contacts
+
+
+def contact_engagement_history(contact_id: int) -> list[ContactEngagement]:
+    """A contact's row in every finished snapshot, oldest first."""
+    return list(
+        ContactEngagement.objects.filter(
+            contact_id=contact_id, snapshot__status=SnapshotStatus.DONE
+        )
+        .select_related("snapshot")
+        .order_by("snapshot__as_of", "snapshot_id")
+    )
+
+
+def organisation_engagement(organisation_id: int) -> OrganisationEngagement | None:
+    """The organisation's row in the latest snapshot, if any."""
+    snapshot = engagement_snapshot_select()
+    return snapshot and snapshot.organisations.filter(organisation_id=organisation_id).first()
+
+
+def attended_by_sector_and_role(forum_id: int) -> dict[str, dict[str, int]]:
+    """Attendees of a forum by the sector they represented (``other`` when none is known)
+    and their role, in one grouped query."""
+    table: dict[str, dict[str, int]] = {}
+    for sector, role, n in _attended_counts([forum_id], "represented", "role"):
+        table.setdefault(sector or Sector.OTHER, {})[role] = n
+    return table

@@ -1,25 +1,26 @@
-"""Writes: computing and storing engagement snapshots, and lapsed lists for outreach."""
+"""Writes: computing and storing engagement snapshots (the job itself is the shared
+snapshot pattern of core.snapshots), and lapsed lists for outreach."""
 
 import datetime
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.jobs import job_claim, job_stopped, jobs_to_dispatch
-from core.queue import ENGAGEMENT_SNAPSHOT_BUILD, enqueue
-from crm.bulk import analyse, bulk_insert
+from core.bulk import analyse, bulk_insert
+from core.queue import ENGAGEMENT_SNAPSHOT_BUILD
+from core.snapshots import SnapshotJob
 from crm.models import ContactList, ContactListKind
 from crm.services.lists import contact_list_create
 
 from .attendance import (
     Inputs,
-    contact_history,
     contact_latest_organisation,
-    organisation_history,
+    contact_scoring_input,
+    organisation_scoring_input,
 )
 from .models import (
     ContactEngagement,
@@ -27,97 +28,74 @@ from .models import (
     OrganisationEngagement,
     SectorEngagement,
 )
-from .scoring import LEVELS, ROLES, Engagement, EngagementParameters, engagement
+from .scoring import (
+    LEVELS,
+    PARTICIPATION_ROLES,
+    EngagementFigures,
+    EngagementParameters,
+    engagement_figures,
+)
 from .sectors import sector_engagement_rows
-from .selectors import engagement_inputs_read, lapsed_queryset
+from .selectors import engagement_inputs_read, engagement_parameters, lapsed_queryset, lapsed_rule
 
 
-def engagement_snapshot_request(
-    *, as_of: datetime.date | None = None, trigger: str = "manual"
-) -> EngagementSnapshot:
-    """Queue a recompute; the worker (or, without a broker, this process) runs it once the
-    transaction commits."""
-    snapshot = EngagementSnapshot.objects.create(
-        as_of=as_of, trigger=trigger, parameters=EngagementParameters().as_dict()
-    )
-    enqueue(ENGAGEMENT_SNAPSHOT_BUILD, snapshot.pk)
-    return snapshot
+@dataclass
+class _Computed:
+    as_of: datetime.date
+    inputs: Inputs
+    contacts: EngagementFigures
+    latest_organisation: np.ndarray
+    organisation_ids: np.ndarray
+    organisations: EngagementFigures
+    people: np.ndarray
+    people_recent: np.ndarray
+    sectors: list[dict]
+    timings: dict
 
 
-def engagement_recompute_schedule() -> None:
-    """After attendance changes: one automatic recompute, a minute later, absorbing the
-    changes that follow (the same debounce as the network's). Without a broker nothing is
-    scheduled: the request would do the work; recompute by command or API instead."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return
-    try:
-        with transaction.atomic():
-            snapshot = EngagementSnapshot.objects.create(
-                trigger="automatic", parameters=EngagementParameters().as_dict()
-            )
-    except IntegrityError:
-        return
-    enqueue(ENGAGEMENT_SNAPSHOT_BUILD, snapshot.pk, countdown=settings.ENGAGEMENT_RECOMPUTE_DELAY)
+class EngagementSnapshotJob(SnapshotJob):
+    model = EngagementSnapshot
+    task = ENGAGEMENT_SNAPSHOT_BUILD
+    lease_setting = "ENGAGEMENT_LEASE_SECONDS"
+    delay_setting = "ENGAGEMENT_RECOMPUTE_DELAY"
+    stages = ("reading attendance", "scoring", "storing")
 
+    def parameters(self) -> dict:
+        return engagement_parameters().as_dict()
 
-def engagement_snapshot_build(*, snapshot_id: int) -> EngagementSnapshot | None:
-    """Compute a queued snapshot: every contact's, organisation's and sector's engagement
-    as of its date (today if none). A second call for the same snapshot does nothing; a
-    snapshot whose worker died (no heartbeat for ENGAGEMENT_LEASE_SECONDS) or lost the
-    database is taken over."""
-    if not job_claim(
-        EngagementSnapshot, snapshot_id, lease_seconds=settings.ENGAGEMENT_LEASE_SECONDS
-    ):
-        return None
-    snapshot = EngagementSnapshot.objects.get(pk=snapshot_id)
-    try:
-        _compute_into(snapshot)
-    except Exception as error:
-        # A lost database connection hands the snapshot back (JobInterrupted: the task
-        # retries); anything else fails it.
-        job_stopped(EngagementSnapshot, snapshot_id, error, failed={"status": "failed"})
-    return snapshot
+    def compute(self, snapshot: EngagementSnapshot, report) -> _Computed:
+        """Every contact's, organisation's and sector's engagement as of the snapshot's date
+        (today if none)."""
+        as_of = snapshot.as_of or timezone.localdate()
+        parameters = EngagementParameters.from_stored(snapshot.parameters)
+        report("reading attendance")
+        started = time.perf_counter()
+        inputs = engagement_inputs_read(as_of=as_of)
+        timings = {"reading": time.perf_counter() - started}
+        report("scoring")
+        step = time.perf_counter()
+        contacts = engagement_figures(contact_scoring_input(inputs, as_of), parameters)
+        organisation_ids, organisation_actors, people, people_recent = organisation_scoring_input(
+            inputs, as_of, parameters
+        )
+        computed = _Computed(
+            as_of=as_of,
+            inputs=inputs,
+            contacts=contacts,
+            latest_organisation=contact_latest_organisation(inputs),
+            organisation_ids=organisation_ids,
+            organisations=engagement_figures(organisation_actors, parameters),
+            people=people,
+            people_recent=people_recent,
+            sectors=sector_engagement_rows(inputs, contacts, parameters),
+            timings=timings,
+        )
+        timings["computing"] = time.perf_counter() - step
+        return computed
 
-
-def engagement_snapshots_to_dispatch() -> list[int]:
-    """Snapshots no worker is on (see ``core.jobs.jobs_to_dispatch``)."""
-    return jobs_to_dispatch(
-        EngagementSnapshot,
-        lease_seconds=settings.ENGAGEMENT_LEASE_SECONDS,
-        queued_for=settings.ENGAGEMENT_RECOMPUTE_DELAY + 60,
-    )
-
-
-def engagement_snapshot_compute(
-    *, as_of: datetime.date | None = None, trigger: str = "command"
-) -> EngagementSnapshot:
-    """Compute a snapshot now, in this process (commands, history back-fill)."""
-    snapshot = EngagementSnapshot.objects.create(
-        as_of=as_of, trigger=trigger, parameters=EngagementParameters().as_dict()
-    )
-    return engagement_snapshot_build(snapshot_id=snapshot.pk)
-
-
-def _compute_into(snapshot: EngagementSnapshot) -> None:
-    as_of = snapshot.as_of or timezone.localdate()
-    parameters = EngagementParameters(**{
-        k: tuple(v) if k == "role_weights" else v for k, v in snapshot.parameters.items()
-    })  # fmt: skip
-    timings = {}
-    started = time.perf_counter()
-    inputs = engagement_inputs_read(as_of=as_of)
-    timings["reading"] = time.perf_counter() - started
-    step = time.perf_counter()
-    contacts = engagement(contact_history(inputs, as_of), parameters)
-    latest_organisation = contact_latest_organisation(inputs)
-    organisation_ids, organisation_actors, people, people_recent = organisation_history(
-        inputs, as_of, parameters
-    )
-    organisations = engagement(organisation_actors, parameters)
-    sectors = sector_engagement_rows(inputs, contacts, parameters)
-    timings["computing"] = time.perf_counter() - step
-    step = time.perf_counter()
-    with transaction.atomic():
+    def store(self, snapshot: EngagementSnapshot, result: _Computed) -> None:
+        step = time.perf_counter()
+        inputs, contacts, latest = result.inputs, result.contacts, result.latest_organisation
         _store_actors(
             ContactEngagement,
             snapshot,
@@ -129,7 +107,7 @@ def _compute_into(snapshot: EngagementSnapshot) -> None:
             extra_columns=["organisation_id", "memberships", "memberships_current",
                            "membership_days"],
             extra=lambda i: [
-                None if latest_organisation[i] < 0 else int(latest_organisation[i]),
+                None if latest[i] < 0 else int(latest[i]),
                 int(contacts.memberships[i]), int(contacts.memberships_current[i]),
                 int(contacts.membership_days[i]),
             ],
@@ -138,30 +116,55 @@ def _compute_into(snapshot: EngagementSnapshot) -> None:
             OrganisationEngagement,
             snapshot,
             "organisation_id",
-            organisation_ids,
-            organisations,
+            result.organisation_ids,
+            result.organisations,
             inputs,
-            sectors_of=_organisation_sectors(organisation_ids),
+            sectors_of=_organisation_sectors(result.organisation_ids),
             extra_columns=["people", "people_recent"],
-            extra=lambda i: [int(people[i]), int(people_recent[i])],
+            extra=lambda i: [int(result.people[i]), int(result.people_recent[i])],
         )
         SectorEngagement.objects.bulk_create(
-            SectorEngagement(snapshot=snapshot, **row) for row in sectors
+            SectorEngagement(snapshot=snapshot, **row) for row in result.sectors
         )
-        timings["storing"] = time.perf_counter() - step
-        snapshot.as_of = as_of
-        snapshot.status = "done"
+        result.timings["storing"] = time.perf_counter() - step
+        snapshot.as_of = result.as_of
         snapshot.sizes = {
             "contacts": len(inputs.contact_ids),
             "participations": len(inputs.contact_row),
             "forums": len(inputs.forum_ids),
-            "organisations": len(organisation_ids),
+            "organisations": len(result.organisation_ids),
         }
-        snapshot.timings = {k: round(v, 3) for k, v in timings.items()}
-        snapshot.save(update_fields=["as_of", "status", "sizes", "timings"])
-    # Fresh statistics: without them the planner guesses a snapshot holds a few dozen rows
-    # and joins every one of 200,000 before sorting (2 s instead of a few ms).
-    analyse(ContactEngagement._meta.db_table, OrganisationEngagement._meta.db_table)
+        snapshot.timings = {k: round(v, 3) for k, v in result.timings.items()}
+
+    def after_store(self, snapshot: EngagementSnapshot) -> None:
+        # Fresh statistics: without them the planner guesses a snapshot holds a few dozen
+        # rows and joins every one of 200,000 before sorting (2 s instead of a few ms).
+        analyse(ContactEngagement._meta.db_table, OrganisationEngagement._meta.db_table)
+
+
+ENGAGEMENT_SNAPSHOTS = EngagementSnapshotJob()
+
+
+def engagement_recompute_schedule() -> None:
+    """After attendance changes: one automatic recompute, ENGAGEMENT_RECOMPUTE_DELAY
+    seconds later, absorbing the changes that follow (core.snapshots)."""
+    ENGAGEMENT_SNAPSHOTS.schedule()
+
+
+def engagement_snapshot_build(*, snapshot_id: int) -> EngagementSnapshot | None:
+    """Compute a queued snapshot. A second call for the same snapshot does nothing; a
+    snapshot whose worker died (no heartbeat for ENGAGEMENT_LEASE_SECONDS) or lost the
+    database is taken over."""
+    return ENGAGEMENT_SNAPSHOTS.build(snapshot_id)
+
+
+def engagement_snapshots_to_dispatch() -> list[int]:
+    return ENGAGEMENT_SNAPSHOTS.to_dispatch()
+
+
+def engagement_snapshot_compute(*, as_of: datetime.date | None = None) -> EngagementSnapshot:
+    """Compute a snapshot now, in this process (commands, history back-fill)."""
+    return ENGAGEMENT_SNAPSHOTS.compute_now(as_of=as_of)
 
 
 def _float(value):
@@ -169,7 +172,7 @@ def _float(value):
     return None if math.isnan(value) else value
 
 
-def _store_actors(model, snapshot, id_column, ids, result: Engagement, inputs: Inputs,
+def _store_actors(model, snapshot, id_column, ids, result: EngagementFigures, inputs: Inputs,
                   *, sectors_of, extra_columns, extra):  # fmt: skip
     forum_ids = inputs.forum_ids
     forum_days = inputs.forum_day
@@ -201,8 +204,8 @@ def _store_actors(model, snapshot, id_column, ids, result: Engagement, inputs: I
     bulk_insert(
         model._meta.db_table,
         ["snapshot_id", id_column, "first_forum_id", "last_forum_id", "last_date",
-         "forums_attended", "forums_counted", "attendance_rate", *ROLES, "held_since_first",
-         "missed_since_last", "score", "level", "sector", *extra_columns],
+         "forums_attended", "forums_counted", "attendance_rate", *PARTICIPATION_ROLES,
+         "held_since_first", "missed_since_last", "score", "level", "sector", *extra_columns],
         rows(),
     )  # fmt: skip
 
@@ -218,17 +221,16 @@ def _organisation_sectors(organisation_ids: np.ndarray) -> list[str]:
 
 @transaction.atomic
 def lapsed_list_save(
-    *, snapshot: EngagementSnapshot, missed: int, name: str = "", created_by=None
+    *, snapshot: EngagementSnapshot, missed: int | None = None, name: str = "", created_by=None
 ) -> ContactList:
-    """Save today's lapsed regulars as a fixed list that a mailing can use as its audience."""
-    min_forums = settings.ENGAGEMENT_REGULAR_MIN_FORUMS
-    people = lapsed_queryset(snapshot, missed=missed, min_forums=min_forums).values_list(
-        "contact_id", flat=True
-    )
+    """Save today's lapsed regulars as a fixed list that a mailing can use as its audience
+    (``missed``: by default the snapshot's own rule, see lapsed_rule)."""
+    rule = lapsed_rule(snapshot, missed=missed)
+    people = lapsed_queryset(snapshot, **rule).values_list("contact_id", flat=True)
     return contact_list_create(
-        name=name or f"Lapsed regulars (missed {missed}), as of {snapshot.as_of}",
+        name=name or f"Lapsed regulars (missed {rule['missed']}), as of {snapshot.as_of}",
         kind=ContactListKind.LAPSED,
         contacts=list(people),
-        parameters={"snapshot": snapshot.pk, "missed": missed, "min_forums": min_forums},
+        parameters={"snapshot": snapshot.pk, **rule},
         created_by=created_by,
     )

@@ -21,7 +21,7 @@ from .graphs import (
     organisation_membership,
     project,
 )
-from .growth import ForumGrowth, forum_growth
+from .growth import GrowthByForum, forum_growth
 from .metrics import MetricParameters, NodeMetrics, node_metrics
 from .sectors import SectorFigures, sector_figures
 
@@ -64,7 +64,7 @@ class NetworkAnalysis:
     organisation_people: np.ndarray  # distinct people who represented it
     organisation_active: np.ndarray  # ...of whom came within ``active_days``
     sectors: SectorFigures
-    growth: ForumGrowth
+    growth: GrowthByForum
     ties: StrongestTies
     sizes: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -103,7 +103,7 @@ def network_analyse(
     projection = project(tie_forming)
     contact_metrics = node_metrics(projection, tie_forming, parameters, progress=clock)
     clock("sectors")
-    sectors = sector_figures(contacts.groups, contact_metrics.neighbour_sectors)
+    sectors = sector_figures(contacts.sectors, contact_metrics.neighbour_sectors)
     clock("growth")
     # Attendance figures count everyone, plenaries included; only ties skip capped forums.
     growth = forum_growth(contacts, tie_forming)
@@ -167,7 +167,7 @@ def _without_plenaries(membership: Membership, cap: int | None) -> Membership:
     matrix = sp.csr_matrix(membership.matrix @ keep)
     matrix.eliminate_zeros()
     matrix.sort_indices()
-    return Membership(ids=membership.ids, matrix=matrix, groups=membership.groups)
+    return Membership(ids=membership.ids, matrix=matrix, sectors=membership.sectors)
 
 
 def _strongest(projection, membership, attendance, keep) -> StrongestTies:

@@ -14,24 +14,20 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-# Sector groups, in a fixed order; the last one holds contacts without a known sector.
-SECTORS = (
-    "government",
-    "civil_society",
-    "business",
-    "academia",
-    "media",
-    "international",
-    "other",
-)
-UNKNOWN = ""
-GROUPS = (*SECTORS, UNKNOWN)
+# The vocabulary only (an enum, no queries): sectors are crm's, never a copy.
+from crm.models.choices import Sector
+
+# Arrays hold a sector as its small integer code: its position here. crm's sectors in their
+# declared order, then one code for people and organisations without a known sector.
+UNKNOWN_SECTOR = ""
+SECTOR_ORDER = (*Sector.values, UNKNOWN_SECTOR)
+UNKNOWN_SECTOR_CODE = len(SECTOR_ORDER) - 1
 
 
-def group_codes(sectors) -> np.ndarray:
-    """Sector slugs to small integer codes (unknown and blank map to the last group)."""
-    index = {sector: code for code, sector in enumerate(GROUPS)}
-    return np.array([index.get(s, len(GROUPS) - 1) for s in sectors], dtype=np.int8)
+def sector_codes(sectors) -> np.ndarray:
+    """Sector slugs to their codes (unknown and blank map to ``UNKNOWN_SECTOR_CODE``)."""
+    index = {sector: code for code, sector in enumerate(SECTOR_ORDER)}
+    return np.array([index.get(s, UNKNOWN_SECTOR_CODE) for s in sectors], dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ class Membership:
 
     ids: np.ndarray
     matrix: sp.csr_matrix  # rows × forums, 1.0 where attended
-    groups: np.ndarray  # int8 sector group per row
+    sectors: np.ndarray  # int8 sector code per row (see SECTOR_ORDER)
 
 
 @dataclass(frozen=True)
@@ -124,8 +120,8 @@ def forum_ranks(attendance: Attendance) -> np.ndarray:
 
 def contact_membership(attendance: Attendance) -> Membership:
     ids, rows = np.unique(attendance.contact, return_inverse=True)
-    return _membership(ids, rows, forum_ranks(attendance), len(attendance.forum_order),
-                       [attendance.contact_sector.get(int(i), UNKNOWN) for i in ids])  # fmt: skip
+    sectors = [attendance.contact_sector.get(int(i), UNKNOWN_SECTOR) for i in ids]
+    return _membership(ids, rows, forum_ranks(attendance), len(attendance.forum_order), sectors)
 
 
 def organisation_membership(attendance: Attendance) -> Membership:
@@ -133,7 +129,7 @@ def organisation_membership(attendance: Attendance) -> Membership:
     represented = attendance.organisation >= 0
     ids, rows = np.unique(attendance.organisation[represented], return_inverse=True)
     ranks = forum_ranks(attendance)[represented]
-    sectors = [attendance.organisation_sector.get(int(i), UNKNOWN) for i in ids]
+    sectors = [attendance.organisation_sector.get(int(i), UNKNOWN_SECTOR) for i in ids]
     return _membership(ids, rows, ranks, len(attendance.forum_order), sectors)
 
 
@@ -146,7 +142,7 @@ def _membership(ids, rows, ranks, n_forums, sectors) -> Membership:
     matrix.sum_duplicates()
     matrix.data[:] = 1.0  # attending twice (two representatives) is still one attendance
     matrix.sort_indices()
-    return Membership(ids=ids, matrix=matrix, groups=group_codes(sectors))
+    return Membership(ids=ids, matrix=matrix, sectors=sector_codes(sectors))
 
 
 def project(membership: Membership) -> Projection:

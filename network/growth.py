@@ -5,14 +5,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernels
-from .graphs import GROUPS, Membership
-
-UNKNOWN_GROUP = len(GROUPS) - 1
+from .graphs import SECTOR_ORDER, UNKNOWN_SECTOR_CODE, Membership
 
 
 @dataclass
-class ForumGrowth:
-    """Per forum, in chronological rank order."""
+class GrowthByForum:
+    """Per forum, in chronological rank order (stored as network.models.ForumGrowth rows)."""
 
     attendees: np.ndarray
     first_timers: np.ndarray
@@ -26,7 +24,7 @@ class ForumGrowth:
     cross_sector_ties_so_far: np.ndarray
 
 
-def forum_growth(attended: Membership, tie_forming: Membership | None = None) -> ForumGrowth:
+def forum_growth(attended: Membership, tie_forming: Membership | None = None) -> GrowthByForum:
     """Per-forum figures. ``tie_forming`` is the attendance that creates ties, when some
     forums (capped plenaries) count for attendance but not for ties."""
     matrix = attended.matrix
@@ -46,16 +44,16 @@ def forum_growth(attended: Membership, tie_forming: Membership | None = None) ->
         matrix.indices,
         by_forum.indptr,
         by_forum.indices,
-        membership.groups,
-        len(GROUPS),
-        UNKNOWN_GROUP,
+        membership.sectors,
+        len(SECTOR_ORDER),
+        UNKNOWN_SECTOR_CODE,
     )
     connected: list[list[tuple[str, str]]] = [[] for _ in range(n_forums)]
-    for a in range(len(GROUPS) - 1):
-        for b in range(a + 1, len(GROUPS) - 1):
+    for a in range(UNKNOWN_SECTOR_CODE):
+        for b in range(a + 1, UNKNOWN_SECTOR_CODE):
             if first_link[a, b] >= 0:
-                connected[first_link[a, b]].append((GROUPS[a], GROUPS[b]))
-    return ForumGrowth(
+                connected[first_link[a, b]].append((SECTOR_ORDER[a], SECTOR_ORDER[b]))
+    return GrowthByForum(
         attendees=attendees,
         first_timers=first_timers,
         returning=attendees - first_timers,

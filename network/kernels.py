@@ -521,10 +521,11 @@ def brokerage_roles(groups, counts, tied_pairs, unknown):
     For node i in group e, the untied pairs of its neighbours in groups (a, b) are
     c_a c_b - tied(a, b) (a != b) or c_a (c_a - 1) / 2 - tied(a, a) / 2 (ordered tied pairs
     within a group count each pair twice). Pairs with an alter of unknown group are left out.
-    Returns coordinator, gatekeeper (= representative), consultant, liaison.
+    Returns the coordinator (within one sector), gatekeeper (= representative), consultant
+    and liaison counts (Gould & Fernandez 1989).
     """
     n, n_groups = counts.shape
-    coordinator = np.zeros(n, np.int64)
+    within_sector = np.zeros(n, np.int64)
     gatekeeper = np.zeros(n, np.int64)
     consultant = np.zeros(n, np.int64)
     liaison = np.zeros(n, np.int64)
@@ -542,7 +543,7 @@ def brokerage_roles(groups, counts, tied_pairs, unknown):
                 if a == b:
                     untied = ca * (ca - 1) // 2 - tied_pairs[i, a, a] // 2
                     if a == e:
-                        coordinator[i] += untied
+                        within_sector[i] += untied
                     else:
                         consultant[i] += untied
                 else:
@@ -551,4 +552,4 @@ def brokerage_roles(groups, counts, tied_pairs, unknown):
                         gatekeeper[i] += untied
                     else:
                         liaison[i] += untied
-    return coordinator, gatekeeper, consultant, liaison
+    return within_sector, gatekeeper, consultant, liaison

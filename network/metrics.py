@@ -33,12 +33,32 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy
 
 from . import kernels
-from .graphs import GROUPS, Membership, Projection
+from .graphs import SECTOR_ORDER, UNKNOWN_SECTOR_CODE, Membership, Projection
 
-UNKNOWN_GROUP = len(GROUPS) - 1
-ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
+
+class BrokerageRole(TextChoices):
+    """Gould & Fernandez (1989)'s brokerage roles, in the order of the stored columns. The
+    values are the literature's terms and the API's field names; a "coordinator" here is a
+    broker within one sector, not the coordinators' user group (crm.roles)."""
+
+    COORDINATOR = "coordinator", gettext_lazy("Brokerage: coordinator")
+    GATEKEEPER = "gatekeeper", gettext_lazy("Brokerage: gatekeeper")
+    REPRESENTATIVE = "representative", gettext_lazy("Brokerage: representative")
+    CONSULTANT = "consultant", gettext_lazy("Brokerage: consultant")
+    LIAISON = "liaison", gettext_lazy("Brokerage: liaison")
+
+
+# The roles that span sectors: a broker's cross-sector brokerage is their sum.
+CROSS_SECTOR_ROLES = (
+    BrokerageRole.GATEKEEPER,
+    BrokerageRole.REPRESENTATIVE,
+    BrokerageRole.CONSULTANT,
+    BrokerageRole.LIAISON,
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +82,12 @@ class NodeMetrics:
     community: np.ndarray
     constraint: np.ndarray  # NaN for isolates
     effective_size: np.ndarray  # NaN for isolates
-    neighbour_sectors: np.ndarray  # n × groups: neighbours per sector group
+    neighbour_sectors: np.ndarray  # n × sectors: neighbours per sector code
     sector_known: np.ndarray  # bool: the sector measures below are defined
     cross_sector_ties: np.ndarray
     sectors_reached: np.ndarray
     ei_index: np.ndarray  # NaN when undefined
-    roles: dict[str, np.ndarray] = field(default_factory=dict)
+    brokerage: dict[str, np.ndarray] = field(default_factory=dict)  # by BrokerageRole
     pivots: int | None = None  # None: betweenness and closeness are exact
 
 
@@ -81,7 +101,7 @@ def node_metrics(
     n = projection.n_nodes
     if n == 0:
         return empty_metrics()
-    groups = membership.groups
+    sectors = membership.sectors
     degree = np.diff(weight.indptr).astype(np.int64)
     weighted_degree = np.asarray(weight.sum(axis=1), dtype=np.float64).ravel()
 
@@ -101,14 +121,14 @@ def node_metrics(
         membership.matrix.indptr,
         membership.matrix.indices,
         membership.matrix.shape[1],
-        groups,
-        len(GROUPS),
+        sectors,
+        len(SECTOR_ORDER),
         kernels.thread_count(),
     )
     neighbour_sectors = kernels.neighbours_by_group(
-        weight.indptr, weight.indices, groups, len(GROUPS)
+        weight.indptr, weight.indices, sectors, len(SECTOR_ORDER)
     )
-    sector = sector_measures(groups, neighbour_sectors, tied_pairs)
+    sector = sector_measures(sectors, neighbour_sectors, tied_pairs)
     return NodeMetrics(
         degree=degree,
         weighted_degree=weighted_degree,
@@ -243,29 +263,29 @@ def communities(weight: sp.csr_matrix, parameters: MetricParameters) -> np.ndarr
     return renumber[labels]
 
 
-def sector_measures(groups, neighbour_sectors, tied_pairs) -> dict:
+def sector_measures(sectors, neighbour_sectors, tied_pairs) -> dict:
     """Cross-sector ties, sectors reached, E-I index and brokerage roles per node."""
-    n, n_groups = neighbour_sectors.shape
-    known = np.arange(n_groups) != UNKNOWN_GROUP
-    own = groups.astype(np.int64)
-    sector_known = own != UNKNOWN_GROUP
+    n, n_sectors = neighbour_sectors.shape
+    known = np.arange(n_sectors) != UNKNOWN_SECTOR_CODE
+    own = sectors.astype(np.int64)
+    sector_known = own != UNKNOWN_SECTOR_CODE
     counts = neighbour_sectors * known  # alters of unknown sector take no part
     internal = counts[np.arange(n), own] * sector_known
     external = counts.sum(axis=1) - internal
-    reached = ((counts > 0) & (np.arange(n_groups) != own[:, None])).sum(axis=1)
+    reached = ((counts > 0) & (np.arange(n_sectors) != own[:, None])).sum(axis=1)
     total = external + internal
     ei = np.divide(external - internal, total, out=np.full(n, np.nan), where=total > 0)
     ei[~sector_known] = np.nan
 
-    coordinator, gatekeeper, consultant, liaison = kernels.brokerage_roles(
-        own, neighbour_sectors, tied_pairs, UNKNOWN_GROUP
+    within_sector, gatekeeper, consultant, liaison = kernels.brokerage_roles(
+        own, neighbour_sectors, tied_pairs, UNKNOWN_SECTOR_CODE
     )
-    roles = {
-        "coordinator": coordinator,
-        "gatekeeper": gatekeeper,
-        "representative": gatekeeper.copy(),
-        "consultant": consultant,
-        "liaison": liaison,
+    brokerage = {
+        BrokerageRole.COORDINATOR: within_sector,
+        BrokerageRole.GATEKEEPER: gatekeeper,
+        BrokerageRole.REPRESENTATIVE: gatekeeper.copy(),
+        BrokerageRole.CONSULTANT: consultant,
+        BrokerageRole.LIAISON: liaison,
     }
     cross = external * sector_known
     return {
@@ -273,7 +293,7 @@ def sector_measures(groups, neighbour_sectors, tied_pairs) -> dict:
         "cross_sector_ties": cross.astype(np.int64),
         "sectors_reached": (reached * sector_known).astype(np.int64),
         "ei_index": ei,
-        "roles": roles,
+        "brokerage": brokerage,
     }
 
 
@@ -289,10 +309,10 @@ def empty_metrics() -> NodeMetrics:
         community=ints,
         constraint=none,
         effective_size=none,
-        neighbour_sectors=np.zeros((0, len(GROUPS)), dtype=np.int64),
+        neighbour_sectors=np.zeros((0, len(SECTOR_ORDER)), dtype=np.int64),
         sector_known=np.zeros(0, dtype=bool),
         cross_sector_ties=ints,
         sectors_reached=ints,
         ei_index=none,
-        roles=dict.fromkeys(ROLES, ints),
+        brokerage=dict.fromkeys(BrokerageRole, ints),
     )

@@ -1,91 +1,28 @@
 """Stored results of network analyses. A snapshot is never overwritten: each recompute adds
 a new one, so a contact's position can be compared across time."""
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
+from core.snapshots import Snapshot
 from crm.models import Sector
 
 
-class SnapshotStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class SnapshotTrigger(models.TextChoices):
-    MANUAL = "manual", _("Requested")
-    AUTOMATIC = "automatic", _("After participation changes")
-    COMMAND = "command", _("Command line")
-
-
-class NetworkSnapshot(models.Model):
+class NetworkSnapshot(Snapshot):
     """One computation of the whole network as of a date (or everything, if none)."""
 
-    created = models.DateTimeField(auto_now_add=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    trigger = models.CharField(max_length=20, choices=SnapshotTrigger.choices)
-    status = models.CharField(
-        max_length=20, choices=SnapshotStatus.choices, default=SnapshotStatus.QUEUED
-    )
-    stage = models.CharField(max_length=100, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)
     # The period: forums on or before ``as_of`` (all forums when empty), optionally only one
     # programme's.
-    as_of = models.DateField(null=True, blank=True)
     programme = models.ForeignKey(
         "crm.Programme", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    parameters = models.JSONField(default=dict)
-    timings = models.JSONField(default=dict, blank=True)
-    sizes = models.JSONField(default=dict, blank=True)
-    started = models.DateTimeField(null=True, blank=True)
-    heartbeat = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Snapshot.Meta):
         ordering = ["-created", "-id"]
-        constraints = [
-            # Debounce: at most one automatic recompute waits in the queue at a time.
-            models.UniqueConstraint(
-                fields=["trigger"],
-                condition=Q(trigger="automatic", status="queued"),
-                name="network_snapshot_one_queued_automatic",
-            ),
-        ]
         indexes = [models.Index(fields=["status", "-finished"])]
 
     def __str__(self):
         period = f"as of {self.as_of}" if self.as_of else "all forums"
         return f"Network snapshot #{self.pk} ({period}, {self.status})"
-
-
-# The metric columns of MetricsColumns, in order: what the COPY writes and the API shows.
-METRIC_COLUMNS = [
-    "degree",
-    "weighted_degree",
-    "betweenness",
-    "closeness",
-    "pagerank",
-    "community",
-    "constraint",
-    "effective_size",
-    "cross_sector_ties",
-    "sectors_reached",
-    "ei_index",
-    "coordinator",
-    "gatekeeper",
-    "representative",
-    "consultant",
-    "liaison",
-    "sector_ties",
-]
 
 
 class MetricsColumns(models.Model):
@@ -113,6 +50,11 @@ class MetricsColumns(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The metric columns, in the model's order: what the COPY writes and the API shows (the
+# sector is written beside them, as the node's own attribute).
+METRIC_COLUMNS = [f.name for f in MetricsColumns._meta.local_fields if f.name != "sector"]
 
 
 class ActorMetrics(MetricsColumns):

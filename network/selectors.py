@@ -3,12 +3,20 @@
 import datetime
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from core import snapshots
 from crm.models import Contact, Forum, Organisation, Participation, ParticipationStatus
 
 from .graphs import Attendance, attendance_from_rows
-from .models import ActorMetrics, NetworkSnapshot, SnapshotStatus
+from .metrics import CROSS_SECTOR_ROLES
+from .models import (
+    ActorMetrics,
+    ForumGrowth,
+    NetworkSnapshot,
+    NetworkTie,
+    OrganisationMetrics,
+)
 
 
 def attendance_read(
@@ -48,14 +56,11 @@ def _in_chunks(model, ids: list[int], field: str, size: int = 20_000) -> dict:
 def snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> NetworkSnapshot | None:
-    """The snapshot an API read is about: the one asked for, the latest as of a date, or
-    the latest complete one."""
-    done = NetworkSnapshot.objects.filter(status=SnapshotStatus.DONE)
-    if snapshot_id is not None:
-        return done.filter(pk=snapshot_id).first()
-    if as_of is not None:
-        return done.filter(as_of=as_of).order_by("-finished", "-id").first()
-    return done.order_by("-finished", "-id").first()
+    """The snapshot a read is about: the one asked for, the latest whose period ends on or
+    before ``as_of``, or the latest finished one (core.snapshots)."""
+    return snapshots.snapshot_select(
+        NetworkSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-finished", "-id")
+    )
 
 
 def actor_queryset(snapshot: NetworkSnapshot) -> QuerySet[ActorMetrics]:
@@ -91,16 +96,46 @@ def snapshot_layout(snapshot: NetworkSnapshot) -> dict[int, tuple[float, float]]
     return positions
 
 
-def broker_queryset(snapshot: NetworkSnapshot) -> QuerySet[ActorMetrics]:
-    """Cross-sector brokers first: Gould-Fernandez roles that span sectors, then betweenness."""
+def brokerage_sum():
+    """A broker's cross-sector brokerage: the Gould-Fernandez roles that span sectors."""
+    from functools import reduce
+    from operator import add
+
     from django.db.models import F
 
+    return reduce(add, (F(role.value) for role in CROSS_SECTOR_ROLES))
+
+
+def broker_queryset(snapshot: NetworkSnapshot) -> QuerySet[ActorMetrics]:
+    """Cross-sector brokers first: Gould-Fernandez roles that span sectors, then betweenness."""
     return (
         actor_queryset(snapshot)
-        .annotate(brokerage=F("gatekeeper") + F("representative") + F("consultant") + F("liaison"))
+        .annotate(brokerage=brokerage_sum())
         .filter(brokerage__gt=0)
         .order_by("-brokerage", "-betweenness", "contact_id")
     )
+
+
+def forum_growth_list(snapshot: NetworkSnapshot | None, *, last: int | None = None) -> list:
+    """How each forum of a snapshot grew the network, in chronological order, with the
+    forum (one query); only the ``last`` forums when given. Empty without a snapshot."""
+    if snapshot is None:
+        return []
+    rows = forum_growth_queryset(snapshot)
+    if last is None:
+        return list(rows)
+    return list(reversed(rows.order_by("-rank")[:last]))
+
+
+def forum_growth_queryset(snapshot: NetworkSnapshot) -> QuerySet[ForumGrowth]:
+    return ForumGrowth.objects.filter(snapshot=snapshot).select_related("forum").order_by("rank")
+
+
+def forum_growth_of(snapshot: NetworkSnapshot | None, forum_id: int) -> ForumGrowth | None:
+    """One forum's growth figures in a snapshot (None: no snapshot, or not in its period)."""
+    if snapshot is None:
+        return None
+    return ForumGrowth.objects.filter(snapshot=snapshot, forum_id=forum_id).first()
 
 
 def sector_matrix(snapshot: NetworkSnapshot) -> dict:
@@ -114,3 +149,28 @@ def sector_matrix(snapshot: NetworkSnapshot) -> dict:
         a, b = position[link.sector_a], position[link.sector_b]
         ties[a][b] = ties[b][a] = link.ties
     return {"summaries": summaries, "links": links, "labels": labels, "ties": ties}
+
+
+def contact_position(contact_id: int, *, ties: int = 10) -> tuple[ActorMetrics | None, list]:
+    """A person's metrics in the latest snapshot and their strongest ties, each tie with
+    ``other`` (the person at the other end) and ``together`` (forums attended together)."""
+    snapshot = snapshot_select()
+    if snapshot is None:
+        return None, []
+    position = ActorMetrics.objects.filter(snapshot=snapshot, contact_id=contact_id).first()
+    strongest = list(
+        NetworkTie.objects.filter(snapshot=snapshot)
+        .filter(Q(source_id=contact_id) | Q(target_id=contact_id))
+        .select_related("source", "target")
+        .order_by("-weight", "-newman_weight")[:ties]
+    )
+    for tie in strongest:
+        tie.other = tie.target if tie.source_id == contact_id else tie.source
+        tie.together = int(tie.weight)
+    return position, strongest
+
+
+def organisation_metrics(organisation_id: int) -> OrganisationMetrics | None:
+    """The organisation's row in the latest snapshot, if any."""
+    snapshot = snapshot_select()
+    return snapshot and snapshot.organisations.filter(organisation_id=organisation_id).first()

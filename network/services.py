@@ -1,23 +1,21 @@
-"""Writes: requesting, building and storing network snapshots."""
+"""Writes: requesting, building and storing network snapshots (the job itself is the shared
+snapshot pattern of core.snapshots)."""
 
 import datetime
 import json
-import logging
 import math
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from core.jobs import job_claim, job_stopped, jobs_to_dispatch
-from core.queue import NETWORK_SNAPSHOT_BUILD, enqueue
-from crm.bulk import analyse, bulk_insert
+from core.bulk import analyse, bulk_insert
+from core.queue import NETWORK_SNAPSHOT_BUILD
+from core.snapshots import SnapshotJob
 from crm.models import Programme
 
 from .analysis import AnalysisParameters, NetworkAnalysis, network_analyse
-from .graphs import GROUPS
-from .metrics import ROLES, NodeMetrics
+from .graphs import SECTOR_ORDER
+from .metrics import BrokerageRole, NodeMetrics
 from .models import (
     METRIC_COLUMNS,
     ActorMetrics,
@@ -27,15 +25,11 @@ from .models import (
     OrganisationMetrics,
     SectorLink,
     SectorSummary,
-    SnapshotStatus,
-    SnapshotTrigger,
 )
 from .selectors import attendance_read
 
-logger = logging.getLogger(__name__)
-
 # Progress shown while a snapshot is built: the analysis reports these stages in order.
-STAGES = [
+STAGES = (
     "reading attendance",
     "contact graph",
     "betweenness and closeness",
@@ -52,7 +46,7 @@ STAGES = [
     "organisations: constraint, effective size and brokerage",
     "people per organisation",
     "storing",
-]
+)
 
 
 def analysis_parameters(**overrides) -> AnalysisParameters:
@@ -69,65 +63,45 @@ def analysis_parameters(**overrides) -> AnalysisParameters:
     return AnalysisParameters(**values)
 
 
-def network_snapshot_request(
-    *,
-    as_of: datetime.date | None = None,
-    programme: Programme | None = None,
-    requested_by=None,
-    trigger: str = SnapshotTrigger.MANUAL,
-    parameters: AnalysisParameters | None = None,
-) -> NetworkSnapshot:
-    """Queue a recompute; the worker picks it up once the transaction commits."""
-    snapshot = NetworkSnapshot.objects.create(
-        as_of=as_of,
-        programme=programme,
-        requested_by=requested_by,
-        trigger=trigger,
-        parameters=(parameters or analysis_parameters()).as_dict(),
-    )
-    enqueue(NETWORK_SNAPSHOT_BUILD, snapshot.pk)
-    return snapshot
+class NetworkSnapshotJob(SnapshotJob):
+    model = NetworkSnapshot
+    task = NETWORK_SNAPSHOT_BUILD
+    lease_setting = "NETWORK_LEASE_SECONDS"
+    delay_setting = "NETWORK_RECOMPUTE_DELAY"
+    stages = STAGES
+    period_fields = ("as_of", "programme")
+
+    def parameters(self) -> dict:
+        return analysis_parameters().as_dict()
+
+    def compute(self, snapshot: NetworkSnapshot, report) -> NetworkAnalysis:
+        report("reading attendance")
+        attendance = attendance_read(as_of=snapshot.as_of, programme_id=snapshot.programme_id)
+        parameters = AnalysisParameters(**snapshot.parameters)
+        return network_analyse(attendance, parameters, progress=report)
+
+    def store(self, snapshot: NetworkSnapshot, result: NetworkAnalysis) -> None:
+        network_snapshot_store(snapshot=snapshot, analysis=result)
+        snapshot.timings = result.timings
+        snapshot.sizes = result.sizes
+
+    def after_store(self, snapshot: NetworkSnapshot) -> None:
+        # Fresh statistics for the new rows, or the planner misjudges every snapshot query.
+        analyse(ActorMetrics._meta.db_table, OrganisationMetrics._meta.db_table,
+                NetworkTie._meta.db_table)  # fmt: skip
+
+
+NETWORK_SNAPSHOTS = NetworkSnapshotJob()
 
 
 def network_recompute_schedule() -> None:
-    """After participations change: queue one automatic recompute, a little later.
-
-    Changes arrive in bursts (marking attendance at a forum, an import), so the recompute
-    waits NETWORK_RECOMPUTE_DELAY seconds and one queued automatic snapshot absorbs every
-    change until it starts (a partial unique constraint makes that race-free). Without a
-    broker (tasks run in-process) nothing is scheduled: the request would do the whole
-    computation itself; recompute by command or API instead.
-    """
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return
-    try:
-        with transaction.atomic():
-            snapshot = NetworkSnapshot.objects.create(
-                trigger=SnapshotTrigger.AUTOMATIC,
-                parameters=analysis_parameters().as_dict(),
-            )
-    except IntegrityError:
-        return  # one is already waiting and will see this change too
-    enqueue(NETWORK_SNAPSHOT_BUILD, snapshot.pk, countdown=settings.NETWORK_RECOMPUTE_DELAY)
-
-
-def _claim(snapshot_id: int) -> bool:
-    """Take a queued snapshot, one handed back after a lost database connection, or one
-    whose worker stopped sending heartbeats (killed)."""
-    if not job_claim(NetworkSnapshot, snapshot_id, lease_seconds=settings.NETWORK_LEASE_SECONDS):
-        return False
-    NetworkSnapshot.objects.filter(pk=snapshot_id).update(started=timezone.now(), stage="")
-    return True
+    """After participations change: one automatic recompute, NETWORK_RECOMPUTE_DELAY
+    seconds later, absorbing the changes that follow (core.snapshots)."""
+    NETWORK_SNAPSHOTS.schedule()
 
 
 def network_snapshots_to_dispatch() -> list[int]:
-    """Snapshots no worker is on (see ``core.jobs.jobs_to_dispatch``). A queued one is
-    given its debounce delay and a minute more before the sweep sends it again."""
-    return jobs_to_dispatch(
-        NetworkSnapshot,
-        lease_seconds=settings.NETWORK_LEASE_SECONDS,
-        queued_for=settings.NETWORK_RECOMPUTE_DELAY + 60,
-    )
+    return NETWORK_SNAPSHOTS.to_dispatch()
 
 
 def network_snapshot_build(
@@ -135,47 +109,23 @@ def network_snapshot_build(
 ) -> NetworkSnapshot | None:
     """Compute and store a queued snapshot. Safe to call twice: the second call finds the
     snapshot claimed (or done) and returns None."""
-    if not _claim(snapshot_id):
-        return None
-    snapshot = NetworkSnapshot.objects.get(pk=snapshot_id)
+    return NETWORK_SNAPSHOTS.build(snapshot_id, progress=progress)
 
-    reached = [0]
 
-    def report(stage: str) -> None:
-        if stage in STAGES:
-            reached[0] = max(reached[0], int(100 * STAGES.index(stage) / len(STAGES)))
-        percent = reached[0]
-        NetworkSnapshot.objects.filter(pk=snapshot_id).update(
-            stage=stage, progress=percent, heartbeat=timezone.now()
-        )
-        progress(stage, percent)
-
-    try:
-        report("reading attendance")
-        attendance = attendance_read(as_of=snapshot.as_of, programme_id=snapshot.programme_id)
-        parameters = AnalysisParameters(**snapshot.parameters)
-        analysis = network_analyse(attendance, parameters, progress=report)
-        report("storing")
-        with transaction.atomic():
-            network_snapshot_store(snapshot=snapshot, analysis=analysis)
-            snapshot.status = SnapshotStatus.DONE
-            snapshot.stage = "done"
-            snapshot.progress = 100
-            snapshot.timings = analysis.timings
-            snapshot.sizes = analysis.sizes
-            snapshot.finished = timezone.now()
-            snapshot.save()
-        # Fresh statistics for the new rows, or the planner misjudges every snapshot query.
-        analyse(ActorMetrics._meta.db_table, OrganisationMetrics._meta.db_table,
-                NetworkTie._meta.db_table)  # fmt: skip
-        progress("done", 100)
-    except Exception as error:
-        logger.exception("network snapshot %s stopped", snapshot_id)
-        # A lost database connection hands the snapshot back (JobInterrupted: the task
-        # retries); anything else fails it.
-        failed = {"status": SnapshotStatus.FAILED, "finished": timezone.now()}
-        job_stopped(NetworkSnapshot, snapshot_id, error, failed=failed)
-    return snapshot
+def network_snapshot_compute(
+    *,
+    as_of: datetime.date | None = None,
+    programme: Programme | None = None,
+    parameters: AnalysisParameters | None = None,
+    progress: Callable[[str, int], None] = lambda stage, percent: None,
+) -> NetworkSnapshot | None:
+    """Compute a snapshot now, in this process (the command)."""
+    return NETWORK_SNAPSHOTS.compute_now(
+        as_of=as_of,
+        programme=programme,
+        parameters=parameters.as_dict() if parameters else None,
+        progress=progress,
+    )
 
 
 def _float(value) -> float | None:
@@ -184,25 +134,31 @@ def _float(value) -> float | None:
 
 
 def _metric_rows(metrics: NodeMetrics, index: int, known: bool) -> list:
-    roles = [int(metrics.roles[r][index]) if known else None for r in ROLES]
+    """One node's values of METRIC_COLUMNS, in their order."""
     sector_ties = {
-        GROUPS[g] or "unknown": int(c) for g, c in enumerate(metrics.neighbour_sectors[index]) if c
+        SECTOR_ORDER[code] or "unknown": int(count)
+        for code, count in enumerate(metrics.neighbour_sectors[index])
+        if count
     }
-    return [
-        int(metrics.degree[index]),
-        float(metrics.weighted_degree[index]),
-        float(metrics.betweenness[index]),
-        float(metrics.closeness[index]),
-        float(metrics.pagerank[index]),
-        int(metrics.community[index]),
-        _float(metrics.constraint[index]),
-        _float(metrics.effective_size[index]),
-        int(metrics.cross_sector_ties[index]) if known else None,
-        int(metrics.sectors_reached[index]) if known else None,
-        _float(metrics.ei_index[index]) if known else None,
-        *roles,
-        json.dumps(sector_ties),
-    ]
+    values = {
+        "degree": int(metrics.degree[index]),
+        "weighted_degree": float(metrics.weighted_degree[index]),
+        "betweenness": float(metrics.betweenness[index]),
+        "closeness": float(metrics.closeness[index]),
+        "pagerank": float(metrics.pagerank[index]),
+        "community": int(metrics.community[index]),
+        "constraint": _float(metrics.constraint[index]),
+        "effective_size": _float(metrics.effective_size[index]),
+        "cross_sector_ties": int(metrics.cross_sector_ties[index]) if known else None,
+        "sectors_reached": int(metrics.sectors_reached[index]) if known else None,
+        "ei_index": _float(metrics.ei_index[index]) if known else None,
+        **{
+            role.value: int(metrics.brokerage[role][index]) if known else None
+            for role in BrokerageRole
+        },
+        "sector_ties": json.dumps(sector_ties),
+    }
+    return [values[column] for column in METRIC_COLUMNS]
 
 
 ACTOR_COLUMNS = [
@@ -237,7 +193,7 @@ def network_snapshot_store(*, snapshot: NetworkSnapshot, analysis: NetworkAnalys
                 int(contact_id),
                 int(represented[i]) if represented[i] >= 0 else None,
                 int(analysis.contact_forums[i]),
-                GROUPS[contacts.groups[i]],
+                SECTOR_ORDER[contacts.sectors[i]],
                 *_metric_rows(metrics, i, bool(metrics.sector_known[i])),
             ]
             for i, contact_id in enumerate(contacts.ids.tolist())
@@ -253,7 +209,7 @@ def network_snapshot_store(*, snapshot: NetworkSnapshot, analysis: NetworkAnalys
                 int(organisation_id),
                 int(analysis.organisation_people[i]),
                 int(analysis.organisation_active[i]),
-                GROUPS[organisations.groups[i]],
+                SECTOR_ORDER[organisations.sectors[i]],
                 *_metric_rows(org_metrics, i, bool(org_metrics.sector_known[i])),
             ]
             for i, organisation_id in enumerate(organisations.ids.tolist())
@@ -288,26 +244,26 @@ def network_snapshot_store(*, snapshot: NetworkSnapshot, analysis: NetworkAnalys
     SectorSummary.objects.bulk_create(
         SectorSummary(
             snapshot=snapshot,
-            sector=GROUPS[g],
+            sector=SECTOR_ORDER[g],
             members=int(sectors.members[g]),
             internal_ties=int(sectors.ties[g, g]),
             external_ties=int(sectors.ties[g].sum() - sectors.ties[g, g]),
             ei_index=_float(sectors.ei_index[g]),
             density_within=float(sectors.density[g, g]),
         )
-        for g in range(len(GROUPS))
+        for g in range(len(SECTOR_ORDER))
         if sectors.members[g]
     )
     SectorLink.objects.bulk_create(
         SectorLink(
             snapshot=snapshot,
-            sector_a=GROUPS[a],
-            sector_b=GROUPS[b],
+            sector_a=SECTOR_ORDER[a],
+            sector_b=SECTOR_ORDER[b],
             ties=int(sectors.ties[a, b]),
             density=float(sectors.density[a, b]),
         )
-        for a in range(len(GROUPS))
-        for b in range(a, len(GROUPS))
+        for a in range(len(SECTOR_ORDER))
+        for b in range(a, len(SECTOR_ORDER))
         if sectors.members[a] and sectors.members[b]
     )
     ties = analysis.ties

@@ -1,10 +1,25 @@
-"""Reads of the outreach records shared by the API and the pages."""
+"""Reads of the outreach records shared by the API, the pages and the services."""
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from .models import OutboxMessage, OutboxStatus
+from crm.models import ConsentPurpose, Contact, Language
+
+from .audience import Audience
+from .exclusions import exclusion_facts_read, exclusion_reason
+from .models import (
+    FollowUp,
+    Invitation,
+    MailingStatus,
+    MessageTemplate,
+    OutboxMessage,
+    OutboxStatus,
+    SuppressionReason,
+)
 
 
 def outbox_counts(mailing_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -21,3 +36,127 @@ def outbox_counts(mailing_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     for mailing_id, status, n in rows:
         counts[mailing_id][status] = n
     return counts
+
+
+def contact_emails(contact_id: int, *, limit: int = 50) -> list[OutboxMessage]:
+    """The latest messages to a contact, with their mailing."""
+    rows = OutboxMessage.objects.filter(contact_id=contact_id).select_related("mailing")
+    return list(rows.order_by("-id")[:limit])
+
+
+def contact_invitations(contact_id: int) -> list[Invitation]:
+    rows = Invitation.objects.filter(contact_id=contact_id).select_related("working_group")
+    return list(rows.order_by("-created"))
+
+
+def working_group_invitations(working_group_id: int) -> list[Invitation]:
+    rows = Invitation.objects.filter(working_group_id=working_group_id).select_related("contact")
+    return list(rows.order_by("-created"))
+
+
+def invitation_templates() -> QuerySet[MessageTemplate]:
+    """The templates a working-group invitation can be sent with."""
+    return MessageTemplate.objects.filter(purpose=ConsentPurpose.WORKING_GROUP).order_by("name")
+
+
+def forum_follow_up(forum_id: int) -> tuple[FollowUp | None, dict[str, int] | None]:
+    """A forum's follow-up mailing, if planned, and its outbox by status once it exists."""
+    follow_up = (
+        FollowUp.objects.filter(forum_id=forum_id).select_related("mailing", "template").first()
+    )
+    if follow_up is None or not follow_up.mailing_id:
+        return follow_up, None
+    return follow_up, outbox_counts([follow_up.mailing_id])[follow_up.mailing_id]
+
+
+def mailing_ids_with_due_messages() -> list[int]:
+    """Sending mailings with messages a worker could send now, each once."""
+    return list(
+        OutboxMessage.objects.filter(
+            status=OutboxStatus.QUEUED, mailing__status=MailingStatus.SENDING
+        )
+        # Rows waiting for a retry's backoff are not due: the task that deferred them comes
+        # back for them itself.
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=timezone.now()))
+        .order_by()  # without the model's ordering, or DISTINCT would be per row
+        .values_list("mailing_id", flat=True)
+        .distinct()
+    )
+
+
+# --- recipients before sending --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    contact_id: int
+    name: str
+    email: str
+    language: str
+    reason: str  # a SuppressionReason, "" when the message will be sent
+
+    @property
+    def reason_label(self) -> str:
+        return SuppressionReason(self.reason).label if self.reason else ""
+
+
+def recipient_list(*, audience: Audience, purpose: str) -> list[Recipient]:
+    """Everyone the audience selects, by id, with the reason for leaving anyone out
+    (``outreach.exclusions``, or an address already taken by an earlier recipient).
+    Four queries whatever the size."""
+    ids = audience.contact_ids()
+    contacts = list(
+        Contact.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "given_name", "family_name", "email", "language")
+    )
+    facts = exclusion_facts_read(contact_ids=ids, emails=(c[3] for c in contacts))
+    seen: set[str] = set()
+    result = []
+    for pk, given, family, email, language in contacts:
+        reason = exclusion_reason(facts, contact_id=pk, email=email, purpose=purpose)
+        if reason is None and canonical_address(email) in seen:
+            reason = SuppressionReason.DUPLICATE
+        if email:
+            seen.add(canonical_address(email))
+        result.append(
+            Recipient(
+                contact_id=pk,
+                name=" ".join(p for p in (given, family) if p),
+                email=email or "",
+                language=language or Language.RUSSIAN,
+                reason=str(reason or ""),
+            )
+        )
+    return result
+
+
+def canonical_address(email: str) -> str:
+    """The mailbox an address delivers to: "+tags" dropped, and dots too for Gmail, so
+    that a.kasymova+forum@gmail.com and akasymova@gmail.com count as one recipient."""
+    local, _at, domain = email.lower().partition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+@dataclass(frozen=True)
+class RecipientSummary:
+    will_receive: int
+    left_out: list[tuple[SuppressionReason, int]]  # by reason, the most common first
+
+    def counts(self) -> dict[str, int]:
+        """{"will_receive": n, reason: n, ...}, as the API answers it."""
+        return {"will_receive": self.will_receive} | {
+            reason.value: n for reason, n in self.left_out
+        }
+
+
+def recipient_summary(recipients: Sequence[Recipient]) -> RecipientSummary:
+    """How many will receive the mailing, and how many are left out for each reason."""
+    left_out = Counter(r.reason for r in recipients if r.reason)
+    return RecipientSummary(
+        will_receive=len(recipients) - left_out.total(),
+        left_out=[(SuppressionReason(reason), n) for reason, n in left_out.most_common()],
+    )

@@ -1,17 +1,11 @@
 """Outreach tasks: ids in, one service call; retries and periodic runs come from here."""
 
 from celery import shared_task
-from django.db.models import Q
-from django.utils import timezone
 
 from core.jobs import RETRY_WHEN_INTERRUPTED
-from outreach.services.invitations import invitation_reminders_due
-from outreach.services.mailings import follow_ups_due, mailings_due
-from outreach.services.sending import (
-    mailing_finish_if_done,
-    outbox_requeue_expired,
-    outbox_work,
-)
+from outreach.services.due import outreach_due
+from outreach.services.sending.sweep import outbox_sweep
+from outreach.services.sending.work import outbox_work
 
 
 # The database went away and did not come back in time (or too often): try again soon,
@@ -46,33 +40,13 @@ def _same_queue(request) -> dict:
 def outreach_sweep_task(self) -> dict:
     """Every minute: give abandoned claims back to the queue and make sure every sending
     mailing with queued messages has a worker on it."""
-    from outreach.models import Mailing, MailingStatus, OutboxMessage, OutboxStatus
-
-    requeued = outbox_requeue_expired()
-    now = timezone.now()
-    waiting = list(
-        OutboxMessage.objects.filter(
-            status=OutboxStatus.QUEUED, mailing__status=MailingStatus.SENDING
-        )
-        # Rows waiting for a retry's backoff are not due: the task that deferred them comes
-        # back for them itself.
-        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        .order_by()  # without the model's ordering, or DISTINCT would be per row
-        .values_list("mailing_id", flat=True)
-        .distinct()
+    queue = _same_queue(self.request)
+    return outbox_sweep(
+        start_work=lambda mailing_id: outbox_work_task.apply_async((mailing_id,), **queue)
     )
-    for mailing_id in waiting:
-        outbox_work_task.apply_async((mailing_id,), **_same_queue(self.request))
-    sending = Mailing.objects.filter(status=MailingStatus.SENDING).values_list("pk", flat=True)
-    finished = [pk for pk in sending if mailing_finish_if_done(pk).get("done")]
-    return {"requeued": requeued, "kicked": waiting, "finished": finished}
 
 
 @shared_task(name="outreach.due")
 def outreach_due_task() -> dict:
     """Every minute: scheduled mailings, forum follow-ups and invitation reminders."""
-    return {
-        "mailings": mailings_due(),
-        "follow_ups": follow_ups_due(),
-        "reminders": invitation_reminders_due(),
-    }
+    return outreach_due()

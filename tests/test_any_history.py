@@ -18,13 +18,13 @@ from django.urls.resolvers import URLResolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm.models import Sector
+from crm.models import ParticipationRole, ParticipationStatus, Sector
 from network.models import NetworkSnapshot
 
 pytestmark = pytest.mark.django_db
 
-STATUSES = ["invited", "registered", "waitlisted", "attended", "no_show", "cancelled"]
-ROLES = ["participant", "speaker", "moderator", "organiser", "partner"]
+STATUSES = list(ParticipationStatus.values)
+ROLES = list(ParticipationRole.values)
 SECTORS = [None, *Sector.values]
 
 

@@ -18,7 +18,15 @@ from crm.models import (
     WorkingGroup,
 )
 from engagement.models import EngagementLevel
+from outreach.audience import (
+    Audience,
+    ContactListAudience,
+    ForumAudience,
+    LapsedAudience,
+    WorkingGroupAudience,
+)
 from outreach.models import MessageTemplate
+from outreach.selectors import invitation_templates
 
 
 class SafeIds:
@@ -131,7 +139,7 @@ class InviteForm(forms.Form):
     contacts = ModelMultipleChoiceField(queryset=Contact.objects.all())
     template = ModelChoiceField(
         label=_("Invitation template"),
-        queryset=MessageTemplate.objects.filter(purpose="working_group").order_by("name"),
+        queryset=invitation_templates(),
     )
 
 
@@ -166,29 +174,29 @@ class MailingForm(forms.Form):
     contact_list = ModelChoiceField(
         label=_("Contact list"), required=False, queryset=ContactList.objects.order_by("-created")
     )
+    # Empty: the latest engagement snapshot's own rule, so the mailing reaches exactly the
+    # people the engagement page lists as lapsed.
     missed = forms.IntegerField(
-        label=_("Missed the last N forums"), required=False, min_value=1, max_value=50, initial=3
+        label=_("Missed the last N forums"), required=False, min_value=1, max_value=50
     )
 
-    def audience(self) -> dict:
+    def audience(self) -> Audience:
         data = self.cleaned_data
         kind = data["audience_kind"]
         if kind == "forum":
             if not data.get("forum"):
                 raise forms.ValidationError({"forum": _("Choose a forum.")})
-            return {
-                "forum": data["forum"].pk,
-                "status": data.get("statuses") or [ParticipationStatus.ATTENDED],
-            }
+            statuses = data.get("statuses") or [ParticipationStatus.ATTENDED]
+            return ForumAudience(forum=data["forum"].pk, statuses=tuple(statuses))
         if kind == "working_group":
             if not data.get("working_group"):
                 raise forms.ValidationError({"working_group": _("Choose a working group.")})
-            return {"working_group": data["working_group"].pk}
+            return WorkingGroupAudience(working_group=data["working_group"].pk)
         if kind == "contact_list":
             if not data.get("contact_list"):
                 raise forms.ValidationError({"contact_list": _("Choose a contact list.")})
-            return {"contact_list": data["contact_list"].pk}
-        return {"lapsed": {"missed": data.get("missed") or 3}}
+            return ContactListAudience(contact_list=data["contact_list"].pk)
+        return LapsedAudience(missed=data.get("missed"))
 
 
 LANGUAGES = Language.choices

@@ -1,19 +1,11 @@
 """Reads that only the pages need (the rest come from crm, network, engagement, outreach)."""
 
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.text import Truncator
 
-from crm.models import (
-    Contact,
-    Forum,
-    Organisation,
-    Sector,
-    WorkingGroup,
-)
+from crm.models import Forum, Sector
 from engagement.selectors import attended_by_sector, engagement_snapshot_select, lapsed_queryset
 from network.models import ForumGrowth
-from network.selectors import broker_queryset, snapshot_select
+from network.selectors import broker_queryset, forum_growth_list, snapshot_select
 from outreach.models import Mailing, MailingStatus
 from outreach.selectors import outbox_counts
 
@@ -21,15 +13,6 @@ from outreach.selectors import outbox_counts
 def forum_label(number: int | None, title: str) -> str:
     """A short label for a chart axis: "#7", or the title cut to fit."""
     return f"#{number}" if number else Truncator(title).chars(18)
-
-
-def headline_counts() -> dict[str, int]:
-    return {
-        "contacts": Contact.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "forums": Forum.objects.count(),
-        "working_groups": WorkingGroup.objects.count(),
-    }
 
 
 def sector_mix_chart(forums: list[Forum]) -> dict:
@@ -51,11 +34,7 @@ def sector_mix_chart(forums: list[Forum]) -> dict:
 
 
 def network_growth(limit: int = 20) -> list[ForumGrowth]:
-    snapshot = snapshot_select()
-    if snapshot is None:
-        return []
-    rows = ForumGrowth.objects.filter(snapshot=snapshot).select_related("forum").order_by("-rank")
-    return list(reversed(rows[:limit]))
+    return forum_growth_list(snapshot_select(), last=limit)
 
 
 def top_brokers(limit: int = 8):
@@ -63,12 +42,12 @@ def top_brokers(limit: int = 8):
     return [] if snapshot is None else list(broker_queryset(snapshot)[:limit])
 
 
-def lapsed_regulars(*, missed: int, min_forums: int, limit: int = 10):
+def lapsed_regulars(*, limit: int = 10):
+    """The latest snapshot's lapsed regulars, by its own rule (engagement.selectors)."""
     snapshot = engagement_snapshot_select()
     if snapshot is None:
         return None, []
-    rows = lapsed_queryset(snapshot, missed=missed, min_forums=min_forums)
-    return snapshot, list(rows[:limit])
+    return snapshot, list(lapsed_queryset(snapshot)[:limit])
 
 
 def mailings_in_progress() -> list[Mailing]:
@@ -81,17 +60,3 @@ def mailings_in_progress() -> list[Mailing]:
         settled = mailing.total - mailing.counts.get("queued", 0) - mailing.counts.get("sending", 0)
         mailing.percent = round(100 * settled / mailing.total) if mailing.total else 0
     return mailings
-
-
-def upcoming_forums(limit: int = 5) -> list[Forum]:
-    today = timezone.localdate()
-    return list(
-        Forum.objects.filter(date__gte=today)
-        .select_related("programme")
-        .annotate(registered=Count("participations", filter=~Q(participations__status="cancelled")))
-        .order_by("date")[:limit]
-    )
-
-
-def recent_forums(limit: int = 12) -> list[Forum]:
-    return list(reversed(Forum.objects.order_by("-date", "-pk")[:limit]))

@@ -36,7 +36,7 @@ urlpatterns = [
         name="working_group_invite",
     ),
     path("network/", network.explorer, name="network"),
-    path("engagement/", engagement.engagement, name="engagement"),
+    path("engagement/", engagement.engagement_overview, name="engagement"),
     path("engagement/lapsed/email/", engagement.lapsed_email, name="lapsed_email"),
     path("mailings/", mailings.mailing_list, name="mailings"),
     path("mailings/new/", mailings.mailing_new, name="mailing_new"),

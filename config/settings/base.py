@@ -311,7 +311,7 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "crm.api.renderers.JSONRenderer",
         "crm.api.renderers.PolicyBrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -348,6 +348,8 @@ SPECTACULAR_SETTINGS = {
         "SectorEnum": "crm.models.Sector.choices",
         "LanguageEnum": "crm.models.Language.choices",
         "PurposeEnum": "crm.models.ConsentPurpose.choices",
+        "SnapshotStatusEnum": "core.jobs.SnapshotStatus.choices",
+        "SnapshotTriggerEnum": "core.snapshots.SnapshotTrigger.choices",
     },
 }
 
@@ -371,9 +373,11 @@ NETWORK_RECOMPUTE_DELAY = env.int("NETWORK_RECOMPUTE_DELAY", default=120)
 NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 
 # --- Engagement ---------------------------------------------------------------------------
-# Lapsed regulars: attended at least this many forums and missed the last N (the API's
-# ``missed`` parameter, by default ENGAGEMENT_LAPSED_MISSED).
-ENGAGEMENT_REGULAR_MIN_FORUMS = env.int("ENGAGEMENT_REGULAR_MIN_FORUMS", default=3)
+# Lapsed: came to at least ENGAGEMENT_LAPSED_MIN_FORUMS forums (a regular's minimum), then
+# missed the last ENGAGEMENT_LAPSED_MISSED held. One rule for the level and the lapsed
+# list (whose ``missed`` can be asked for); each snapshot stores the rule it used. The
+# same number of latest forums is what "recent" means for sector drift.
+ENGAGEMENT_LAPSED_MIN_FORUMS = env.int("ENGAGEMENT_LAPSED_MIN_FORUMS", default=2)
 ENGAGEMENT_LAPSED_MISSED = env.int("ENGAGEMENT_LAPSED_MISSED", default=3)
 ENGAGEMENT_RECOMPUTE_DELAY = env.int("ENGAGEMENT_RECOMPUTE_DELAY", default=60)
 # A running snapshot whose worker sent no heartbeat for this long is taken over (a whole

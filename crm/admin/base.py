@@ -5,7 +5,7 @@ from django.db.models import Count, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
-from crm.normalisation import search_terms
+from core.names import name_search
 
 # Links typed without a scheme are read as https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -37,23 +37,21 @@ class FixedOnChangeMixin:
 
 
 class FoldedSearchMixin:
-    """Admin search through the script-independent search key, plus plain-text fields."""
+    """Admin search (and the autocomplete pickers it feeds) through the one name search
+    (core.names), plus plain-text fields. ``search_key_field`` is the folded name column,
+    across a relation where the rows are someone's records (``contact__search_key``)."""
 
+    search_key_field = "search_key"
     plain_search_fields: tuple[str, ...] = ()
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        condition = Q()
-        terms = search_terms(search_term)
-        if terms:
-            by_key = Q()
-            for term in terms:
-                by_key &= Q(search_key__contains=term)
-            condition |= by_key
+        also = None
         for field in self.plain_search_fields:
-            condition |= Q(**{f"{field}__icontains": search_term.strip()})
-        return queryset.filter(condition), False
+            plain = Q(**{f"{field}__icontains": search_term.strip()})
+            also = plain if also is None else also | plain
+        return name_search(queryset, search_term, key=self.search_key_field, also=also), False
 
 
 def count_of(related, group_by: str):

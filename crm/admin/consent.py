@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from crm.models import Consent, ConsentSource
 
-from .base import HistoryAdmin
+from .base import FoldedSearchMixin, HistoryAdmin
 
 
 class RecordableSources:
@@ -37,11 +37,13 @@ class ConsentInline(RecordableSources, admin.TabularInline):
 
 
 @admin.register(Consent)
-class ConsentAdmin(RecordableSources, HistoryAdmin):
+class ConsentAdmin(RecordableSources, FoldedSearchMixin, HistoryAdmin):
     list_display = ["contact", "purpose", "granted", "source", "text_version", "recorded_at"]
     list_filter = ["purpose", "granted", "source"]
     list_select_related = ["contact"]
-    search_fields = ["contact__search_key", "contact__email"]
+    search_fields = ["contact__search_key"]  # enables the search box; the mixin does the matching
+    search_key_field = "contact__search_key"
+    plain_search_fields = ("contact__email",)
     autocomplete_fields = ["contact"]
     readonly_fields = ["recorded_by"]
 

@@ -176,12 +176,14 @@ class ContactAdmin(FoldedSearchMixin, HistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(FixedOnChangeMixin, HistoryAdmin):
+class AffiliationAdmin(FixedOnChangeMixin, FoldedSearchMixin, HistoryAdmin):
     fixed_on_change = ("contact",)
     list_display = ["contact", "organisation", "position", "start_date", "end_date", "is_primary"]
     list_filter = ["is_primary", "organisation__sector"]
     list_select_related = ["contact", "organisation"]
-    search_fields = ["contact__search_key", "organisation__name"]
+    search_fields = ["contact__search_key"]  # enables the search box; the mixin does the matching
+    search_key_field = "contact__search_key"
+    plain_search_fields = ("organisation__name",)
     autocomplete_fields = ["contact", "organisation"]
 
     # Every change of an affiliation may move its contact's derived sector.

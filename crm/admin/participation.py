@@ -7,7 +7,13 @@ from crm.models import Participation
 from crm.models import ParticipationStatus as Status
 from crm.services.participation import organisation_on_date, participation_capacity_check
 
-from .base import FixedOnChangeMixin, HistoryAdmin, NewRowsInline, RecordedRowsInline
+from .base import (
+    FixedOnChangeMixin,
+    FoldedSearchMixin,
+    HistoryAdmin,
+    NewRowsInline,
+    RecordedRowsInline,
+)
 
 
 class ParticipationFormSet(forms.BaseInlineFormSet):
@@ -73,14 +79,16 @@ class ParticipationForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(FixedOnChangeMixin, HistoryAdmin):
+class ParticipationAdmin(FixedOnChangeMixin, FoldedSearchMixin, HistoryAdmin):
     form = ParticipationForm
     fixed_on_change = ("contact", "forum")
     list_display = ["contact", "forum", "role", "status", "organisation"]
     # No per-forum filter: at national scale it would list ten thousand forums.
     list_filter = ["status", "role", "forum__programme", "forum__kind"]
     list_select_related = ["contact", "forum", "organisation"]
-    search_fields = ["contact__search_key", "contact__email", "forum__title"]
+    search_fields = ["contact__search_key"]  # enables the search box; the mixin does the matching
+    search_key_field = "contact__search_key"
+    plain_search_fields = ("contact__email", "forum__title")
     autocomplete_fields = ["contact", "forum", "organisation"]
 
     def save_model(self, request, obj, form, change):

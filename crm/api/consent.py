@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from core.viewsets import ServiceViewSet
 from crm.filters import ConsentFilter
 from crm.models import Consent
 from crm.services.consent import consent_record
 
-from .base import HistoryMixin, ServiceViewSet
 from .fields import ConsentSourceField
+from .history import HistoryMixin
 
 
 class ConsentSerializer(serializers.ModelSerializer):

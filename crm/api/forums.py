@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core.viewsets import ServiceViewSet
 from crm.filters import ForumDocumentFilter, ForumFilter, ProgrammeFilter
 from crm.models import Forum, ForumDocument, Organisation, PartnerRole, Programme
 from crm.selectors.counts import forum_participation_counts, programme_forum_counts
@@ -12,7 +13,7 @@ from crm.services.forums import (
     programme_update,
 )
 
-from .base import HistoryMixin, ServiceViewSet
+from .history import HistoryMixin
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):

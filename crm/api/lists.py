@@ -4,10 +4,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from crm.models import Contact, ContactList
-from crm.selectors.contacts import contact_queryset, contacts_attach_consent
+from crm.selectors.contacts import contact_rows, contact_rows_complete
 from crm.services.lists import contact_list_create
 
-from .contacts import ContactSerializer
+from .contacts import ContactSerializer, contact_row_answer
 
 
 class ContactListSerializer(serializers.ModelSerializer):
@@ -61,11 +61,9 @@ class ContactListViewSet(
     def members(self, request, pk=None):
         """The list's contacts, paginated like the contacts endpoint."""
         contact_list = self.get_object()
-        members = (
-            contact_queryset()
-            .filter(lists=contact_list)
-            .order_by("family_name", "given_name", "id")
+        members = Contact.objects.filter(lists=contact_list).order_by(
+            "family_name", "given_name", "id"
         )
-        page = self.paginate_queryset(members)
-        contacts_attach_consent(page)
-        return self.get_paginated_response(ContactSerializer(page, many=True).data)
+        page = self.paginate_queryset(contact_rows(members))
+        contact_rows_complete(page)
+        return self.get_paginated_response([contact_row_answer(row) for row in page])

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.viewsets import ServiceViewSet
 from crm.filters import AffiliationFilter, OrganisationFilter
 from crm.models import Affiliation, Organisation
 from crm.selectors.counts import organisation_people_counts
@@ -14,7 +15,7 @@ from crm.services.affiliations import (
 )
 from crm.services.organisations import organisation_create, organisation_update
 
-from .base import HistoryMixin, ServiceViewSet
+from .history import HistoryMixin
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

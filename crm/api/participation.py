@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from core.viewsets import ServiceViewSet
 from crm.filters import ParticipationFilter
 from crm.models import Participation
 from crm.services.participation import participation_create, participation_update
 
-from .base import HistoryMixin, ServiceViewSet
+from .history import HistoryMixin
 
 
 class ParticipationSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.viewsets import ServiceViewSet
 from crm.filters import MembershipFilter, WorkingGroupFilter
 from crm.models import WorkingGroup, WorkingGroupMembership
 from crm.selectors.counts import working_group_member_counts
@@ -10,7 +11,7 @@ from crm.services.working_groups import (
     working_group_update,
 )
 
-from .base import HistoryMixin, ServiceViewSet
+from .history import HistoryMixin
 
 
 class WorkingGroupSerializer(serializers.ModelSerializer):

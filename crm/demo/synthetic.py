@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
+from crm.models.choices import ParticipationStatus, Sector
+
 from .facts import FORUMS
 
 SYNTHETIC_NOTE = "Synthetic demo contact (seeded); not a real person."
@@ -294,7 +296,7 @@ def demo_plan(seed: int = 2017) -> DemoPlan:
         person = add_person(tier, "Almaty")
         if rng.random() < 0.07:
             # Independent activists and experts: no organisation, sector set by hand.
-            person.explicit_sector = rng.choice(["civil_society", "other"])
+            person.explicit_sector = rng.choice([Sector.CIVIL_SOCIETY, Sector.OTHER])
             continue
         sector = rng.choices(list(sector_weights), weights=list(sector_weights.values()))[0]
         organisation = rng.choice(organisations_by_sector[sector])
@@ -383,7 +385,9 @@ def _attendance(rng: random.Random, people: list[PersonPlan]) -> list[Participat
                 role = "participant"
             status = "attended"
             if role == "participant":
-                status = rng.choices(["attended", "no_show", "cancelled"], weights=[88, 7, 5])[0]
+                outcomes = [ParticipationStatus.ATTENDED, ParticipationStatus.NO_SHOW,
+                            ParticipationStatus.CANCELLED]  # fmt: skip
+                status = rng.choices(outcomes, weights=[88, 7, 5])[0]
             plan.append(ParticipationPlan(person_index, forum_index, role, status))
         for person_index in invited_only:
             plan.append(ParticipationPlan(person_index, forum_index, "participant", "invited"))

@@ -7,9 +7,16 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from crm.normalisation import clean_spaces, search_key
+from core.names import search_key
+from crm.normalisation import clean_spaces
 
 from .choices import FieldRuleCheck, Language, Sector, choices_check
+
+
+def names_join(given_name: str, patronymic: str, family_name: str) -> str:
+    """A contact's full name: given name, patronymic, family name, the blank ones left out
+    (also for lists that read the columns without building a Contact)."""
+    return " ".join(p for p in (given_name, patronymic, family_name) if p)
 
 
 class ContactTag(TaggedItemBase):
@@ -99,7 +106,7 @@ class Contact(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.given_name, self.patronymic, self.family_name) if p)
+        return names_join(self.given_name, self.patronymic, self.family_name)
 
     def normalise(self) -> None:
         """Tidy what people type or paste, and recompute the search key."""

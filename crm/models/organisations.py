@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.normalisation import clean_spaces, organisation_name_key, search_key
+from core.names import search_key
+from crm.normalisation import clean_spaces, organisation_name_key
 
 from .choices import FieldRuleCheck, Sector, choices_check
 

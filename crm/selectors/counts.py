@@ -10,7 +10,15 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
-from crm.models import Affiliation, Forum, Participation, WorkingGroupMembership
+from crm.models import (
+    Affiliation,
+    Contact,
+    Forum,
+    Organisation,
+    Participation,
+    WorkingGroup,
+    WorkingGroupMembership,
+)
 
 
 def forum_participation_counts(forum_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -58,3 +66,13 @@ def programme_forum_counts(programme_ids: Iterable[int]) -> dict[int, int]:
         .order_by()
     )
     return dict(rows)
+
+
+def headline_counts() -> dict[str, int]:
+    """How many people, organisations, forums and working groups the CRM holds."""
+    return {
+        "contacts": Contact.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "forums": Forum.objects.count(),
+        "working_groups": WorkingGroup.objects.count(),
+    }

@@ -79,6 +79,17 @@ def model_update(
     return instance, changed
 
 
+def values_known(service: str, values: Mapping[str, Any], fields: Iterable[str]) -> dict:
+    """The keyword arguments of a ``**values`` service, after refusing any it does not
+    know, as Python refuses an unknown keyword: a misspelt field fails loudly instead of
+    being dropped while the row is saved without it."""
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise TypeError(f"{service}() got unexpected keyword arguments: {names}")
+    return dict(values)
+
+
 def model_create(model: type[M], **values: Any) -> M:
     """Build, validate against every field and constraint, and save a new row."""
     instance = model(**values)

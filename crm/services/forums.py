@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Forum, ForumDocument, ForumPartner, Organisation, Programme
 
-from .common import model_create, model_update
+from .common import model_create, model_update, values_known
 
 PROGRAMME_FIELDS = (
     "name",
@@ -35,7 +35,7 @@ FORUM_FIELDS = (
 
 @transaction.atomic
 def programme_create(**values) -> Programme:
-    return model_create(Programme, **{k: v for k, v in values.items() if k in PROGRAMME_FIELDS})
+    return model_create(Programme, **values_known("programme_create", values, PROGRAMME_FIELDS))
 
 
 @transaction.atomic
@@ -69,7 +69,7 @@ def _partners_set(*, forum: Forum, partners: Iterable[dict]) -> None:
 
 @transaction.atomic
 def forum_create(*, partners: Iterable[dict] = (), **values) -> Forum:
-    forum = model_create(Forum, **{k: v for k, v in values.items() if k in FORUM_FIELDS})
+    forum = model_create(Forum, **values_known("forum_create", values, FORUM_FIELDS))
     _partners_set(forum=forum, partners=partners)
     return forum
 

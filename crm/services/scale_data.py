@@ -19,7 +19,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from crm.bulk import analyse, bulk_insert
+from core.bulk import analyse, bulk_insert
+from core.names import search_key
 from crm.demo.synthetic import (
     ENGLISH_FAMILY,
     ENGLISH_FEMALE,
@@ -31,8 +32,16 @@ from crm.demo.synthetic import (
     RUSSIAN_FEMALE,
     RUSSIAN_MALE,
 )
-from crm.models import Contact, Forum, Organisation, Programme, Sector
-from crm.normalisation import organisation_name_key, search_key
+from crm.models import (
+    Contact,
+    Forum,
+    Organisation,
+    ParticipationRole,
+    ParticipationStatus,
+    Programme,
+    Sector,
+)
+from crm.normalisation import organisation_name_key
 
 CITIES = [
     "Almaty",
@@ -57,10 +66,26 @@ SECTOR_SHARES = {
 }
 KINDS = np.array(["forum", "workshop", "conference", "festival"])
 KIND_SHARES = [0.7, 0.22, 0.06, 0.02]
-STATUSES = np.array(["attended", "registered", "no_show", "cancelled", "invited"])
-STATUS_SHARES = [0.85, 0.03, 0.06, 0.03, 0.03]
-ROLES = np.array(["participant", "speaker", "moderator", "organiser", "partner"])
-ROLE_SHARES = [0.92, 0.05, 0.01, 0.01, 0.01]
+# Shares by value (crm's vocabulary; the order is the generator's, so a seed gives the same
+# data it always gave).
+STATUS_SHARE = {
+    ParticipationStatus.ATTENDED: 0.85,
+    ParticipationStatus.REGISTERED: 0.03,
+    ParticipationStatus.NO_SHOW: 0.06,
+    ParticipationStatus.CANCELLED: 0.03,
+    ParticipationStatus.INVITED: 0.03,
+}
+STATUSES = np.array([str(status) for status in STATUS_SHARE])
+STATUS_SHARES = list(STATUS_SHARE.values())
+ROLE_SHARE = {
+    ParticipationRole.PARTICIPANT: 0.92,
+    ParticipationRole.SPEAKER: 0.05,
+    ParticipationRole.MODERATOR: 0.01,
+    ParticipationRole.ORGANISER: 0.01,
+    ParticipationRole.PARTNER: 0.01,
+}
+ROLES = np.array([str(role) for role in ROLE_SHARE])
+ROLE_SHARES = list(ROLE_SHARE.values())
 LANGUAGES = np.array(["ru", "kk", "en"])
 LANGUAGE_SHARES = [0.55, 0.4, 0.05]
 PLENARY_SHARE = 0.01

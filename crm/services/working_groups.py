@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Contact, WorkingGroup, WorkingGroupMembership
 
-from .common import model_create, model_update
+from .common import model_create, model_update, values_known
 
 WORKING_GROUP_FIELDS = ("title", "theme", "description", "programme", "origin_forum", "status")
 MEMBERSHIP_FIELDS = ("role", "joined_on", "left_on")
@@ -15,7 +15,7 @@ MEMBERSHIP_FIELDS = ("role", "joined_on", "left_on")
 
 @transaction.atomic
 def working_group_create(**values) -> WorkingGroup:
-    values = {k: v for k, v in values.items() if k in WORKING_GROUP_FIELDS}
+    values = values_known("working_group_create", values, WORKING_GROUP_FIELDS)
     # A group born at a forum belongs to that forum's programme unless told otherwise.
     if values.get("origin_forum") is not None and values.get("programme") is None:
         values["programme"] = values["origin_forum"].programme

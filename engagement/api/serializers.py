@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
+from core.snapshot_api import SNAPSHOT_FIELDS
 from crm.api.lists import ContactListSerializer  # noqa: F401  (the lapsed list's answer)
+from crm.models import ParticipationRole
+from engagement.choices import EngagementLevel
 from engagement.models import (
     ContactEngagement,
     EngagementSnapshot,
@@ -22,24 +25,15 @@ ENGAGEMENT_FIELDS = [
     "last_date",
     "held_since_first",
     "missed_since_last",
-    "participant",
-    "speaker",
-    "moderator",
-    "organiser",
-    "partner",
+    *ParticipationRole.values,  # forums attended in each role
 ]
 
 
 class EngagementSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = EngagementSnapshot
-        fields = ["id", "status", "trigger", "as_of", "created", "parameters", "sizes",
-                  "timings", "error"]  # fmt: skip
+        fields = SNAPSHOT_FIELDS
         read_only_fields = fields
-
-
-class EngagementRecomputeSerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False, allow_null=True, help_text="Default: today.")
 
 
 class _ForumTitles(serializers.ModelSerializer):
@@ -90,11 +84,7 @@ class SectorEngagementSerializer(serializers.ModelSerializer):
             "sector",
             "contacts",
             "attended",
-            "core",
-            "regular",
-            "occasional",
-            "new",
-            "lapsed",
+            *EngagementLevel.values,  # contacts at each level
             "mean_score",
             "attendance_rate",
             "recent_share",

@@ -2,23 +2,24 @@
 cohorts and sector balance are computed per request with one grouped query and numpy."""
 
 import django_filters as filters
-from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, renderers, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from core.exports import csv_lines, csv_response
+from core import snapshot_api
+from core.exports import CsvExportMixin, csv_response
+from core.filters import IdFilter, boolean
 from core.ids import MAX_ID
-from crm.filters import IdFilter, boolean
 from crm.models import Contact, Programme, Sector
+from engagement.choices import EngagementLevel
 from engagement.models import (
     ContactEngagement,
-    EngagementLevel,
     EngagementSnapshot,
     OrganisationEngagement,
     SectorEngagement,
@@ -30,101 +31,29 @@ from engagement.selectors import (
     lapsed_queryset,
     working_group_balance,
 )
-from engagement.services import engagement_snapshot_request, lapsed_list_save
+from engagement.services import ENGAGEMENT_SNAPSHOTS, lapsed_list_save
 
 from . import serializers as s
 
-
-class CSVRenderer(renderers.BaseRenderer):
-    """``?format=csv``. Lists stream their rows themselves (see CsvExportMixin); this renders
-    the answers that are not streamed (a contact's score history) from the serializer's
-    data, with the serializer's fields as the header even when there are no rows."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict) and "results" in data:
-            data = data["results"]
-        rows = [data] if isinstance(data, dict) else list(data or [])
-        serializer = getattr(data, "serializer", None)  # DRF's ReturnList and ReturnDict
-        fields = getattr(getattr(serializer, "child", serializer), "fields", None)
-        if fields is None:
-            fields = rows[0] if rows else {}
-        header = list(fields)
-        # The product's one CSV writer: safe cells, a BOM for spreadsheets (core.exports).
-        return "".join(csv_lines(header, ([row[k] for k in header] for row in rows))).encode()
-
-
-class CsvExportMixin:
-    """``?format=csv`` returns every row of the filtered, ordered list, not one page."""
-
-    renderer_classes = [*viewsets.GenericViewSet.renderer_classes, CSVRenderer]
-    csv_name = "export"
-
-    def csv_rows(self, queryset, serializer_class):
-        serializer = serializer_class()
-        names = list(serializer.fields)
-        for instance in queryset.iterator(chunk_size=2_000):
-            data = serializer_class(instance, context=self.get_serializer_context()).data
-            yield [data[name] for name in names]
-
-    def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "csv":
-            queryset = self.filter_queryset(self.get_queryset())
-            serializer_class = self.get_serializer_class()
-            header = list(serializer_class().fields)
-            return csv_response(header, self.csv_rows(queryset, serializer_class), self.csv_name)
-        return super().list(request, *args, **kwargs)
-
-
-class SnapshotQuery(serializers.Serializer):
-    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    as_of = serializers.DateField(required=False)
-
-
 SNAPSHOT_PARAMETERS = [
-    OpenApiParameter("snapshot", OpenApiTypes.INT, description="A snapshot id (default latest)."),
-    OpenApiParameter(
-        "as_of", OpenApiTypes.DATE, description="The latest snapshot as of this date or before."
-    ),
+    *snapshot_api.SNAPSHOT_PARAMETERS,
     OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
 ]
 
 
-class SnapshotScopedMixin:
-    """Resolves ``?snapshot=`` / ``?as_of=`` (default: the latest snapshot) and puts the
-    snapshot's description beside the results."""
+class SnapshotScopedMixin(snapshot_api.SnapshotScopedMixin):
+    """An engagement snapshot's reads (core.snapshot_api): the one of the latest date by
+    default."""
 
+    snapshot_serializer = s.EngagementSnapshotSerializer
     page_beside = {"snapshot": s.EngagementSnapshotSerializer}  # for the schema
+    no_snapshot = gettext_lazy(
+        "No engagement snapshot yet. Run `python manage.py compute_engagement`"
+        " or POST /api/v1/engagement/recompute/."
+    )
 
-    def get_snapshot(self) -> EngagementSnapshot:
-        if not hasattr(self, "_snapshot"):
-            query = SnapshotQuery(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            snapshot = engagement_snapshot_select(
-                snapshot_id=query.validated_data.get("snapshot"),
-                as_of=query.validated_data.get("as_of"),
-            )
-            if snapshot is None:
-                raise NotFound(
-                    _(
-                        "No engagement snapshot yet. Run `python manage.py compute_engagement`"
-                        " or POST /api/v1/engagement/recompute/."
-                    )
-                )
-            self._snapshot = snapshot
-        return self._snapshot
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        if isinstance(response, Response):
-            response.data = {
-                "snapshot": s.EngagementSnapshotSerializer(self.get_snapshot()).data,
-                **response.data,
-            }
-        return response
+    def select_snapshot(self, *, snapshot_id, as_of) -> EngagementSnapshot | None:
+        return engagement_snapshot_select(snapshot_id=snapshot_id, as_of=as_of)
 
 
 class ContactEngagementFilter(filters.FilterSet):
@@ -259,14 +188,19 @@ class LapsedQuery(serializers.Serializer):
 @extend_schema(
     parameters=[
         *SNAPSHOT_PARAMETERS,
-        OpenApiParameter("missed", OpenApiTypes.INT, description="Forums missed (default 3)."),
+        OpenApiParameter(
+            "missed",
+            OpenApiTypes.INT,
+            description="Forums missed (default: the snapshot's rule, ENGAGEMENT_LAPSED_MISSED).",
+        ),
     ]
 )
 class LapsedViewSet(
     SnapshotScopedMixin, CsvExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
-    """Regulars (three forums or more) who missed the last N forums, with their last forum
-    and organisation. ``POST save/`` keeps them as a list for a mailing."""
+    """Regulars (ENGAGEMENT_LAPSED_MIN_FORUMS forums or more, as for the level) who missed
+    the last N forums, with their last forum and organisation. ``POST save/`` keeps them as
+    a list for a mailing."""
 
     serializer_class = s.LapsedSerializer
     filterset_class = ContactEngagementFilter
@@ -274,17 +208,14 @@ class LapsedViewSet(
     queryset = ContactEngagement.objects.none()
     csv_name = "lapsed-regulars"
 
-    def missed(self) -> int:
+    def missed(self) -> int | None:
+        """None: the snapshot's own rule (engagement.selectors.lapsed_rule)."""
         query = LapsedQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return query.validated_data.get("missed", settings.ENGAGEMENT_LAPSED_MISSED)
+        return query.validated_data.get("missed")
 
     def get_queryset(self):
-        return lapsed_queryset(
-            self.get_snapshot(),
-            missed=self.missed(),
-            min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS,
-        )
+        return lapsed_queryset(self.get_snapshot(), missed=self.missed())
 
     @extend_schema(
         request=s.LapsedSaveSerializer,
@@ -308,7 +239,7 @@ class LapsedViewSet(
         payload.is_valid(raise_exception=True)
         contact_list = lapsed_list_save(
             snapshot=self.get_snapshot(),
-            missed=payload.validated_data.get("missed", settings.ENGAGEMENT_LAPSED_MISSED),
+            missed=payload.validated_data.get("missed"),
             name=payload.validated_data.get("name", ""),
             created_by=request.user,
         )
@@ -435,26 +366,15 @@ class WorkingGroupBalanceView(generics.GenericAPIView):
         return self.get_paginated_response(s.GroupBalanceSerializer(page, many=True).data)
 
 
-class RecomputeViewSet(
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
-):
-    """POST queues a new engagement snapshot (202, with its id); GET shows its status."""
+@extend_schema_view(
+    create=extend_schema(
+        request=snapshot_api.RecomputeSerializer, responses={202: s.EngagementSnapshotSerializer}
+    )
+)
+class RecomputeViewSet(snapshot_api.RecomputeViewSet):
+    """POST queues a new engagement snapshot (202, with its id; the same one again while it
+    waits); GET shows its status and progress."""
 
+    job = ENGAGEMENT_SNAPSHOTS
     queryset = EngagementSnapshot.objects.all().order_by("-created", "-id")
     serializer_class = s.EngagementSnapshotSerializer
-    filter_backends = []
-
-    @extend_schema(
-        request=s.EngagementRecomputeSerializer, responses={202: s.EngagementSnapshotSerializer}
-    )
-    def create(self, request, *args, **kwargs):
-        payload = s.EngagementRecomputeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        snapshot = engagement_snapshot_request(as_of=payload.validated_data.get("as_of"))
-        snapshot.refresh_from_db()
-        return Response(
-            s.EngagementSnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED
-        )

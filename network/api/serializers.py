@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from core.ids import MAX_ID
+from core.snapshot_api import SNAPSHOT_FIELDS, RecomputeSerializer
+from network.metrics import BrokerageRole
 from network.models import (
     METRIC_COLUMNS,
     ActorMetrics,
@@ -17,29 +19,11 @@ METRIC_FIELDS = METRIC_COLUMNS
 class NetworkSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = NetworkSnapshot
-        fields = [
-            "id",
-            "status",
-            "stage",
-            "progress",
-            "trigger",
-            "as_of",
-            "programme",
-            "created",
-            "started",
-            "finished",
-            "parameters",
-            "sizes",
-            "timings",
-            "error",
-        ]
+        fields = [*SNAPSHOT_FIELDS, "programme"]
         read_only_fields = fields
 
 
-class NetworkRecomputeSerializer(serializers.Serializer):
-    as_of = serializers.DateField(
-        required=False, allow_null=True, help_text="Only forums on or before this date."
-    )
+class NetworkRecomputeSerializer(RecomputeSerializer):
     after_forum = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -101,11 +85,7 @@ class BrokerSerializer(serializers.ModelSerializer):
             "organisation",
             "organisation_name",
             "brokerage",
-            "coordinator",
-            "gatekeeper",
-            "representative",
-            "consultant",
-            "liaison",
+            *BrokerageRole.values,
             "sectors_reached",
             "sectors_connected",
             "betweenness",

@@ -3,14 +3,21 @@
 import django_filters as filters
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from core import snapshot_api
+from core.filters import IdFilter
 from core.ids import MAX_ID
-from crm.filters import IdFilter
+from core.snapshot_api import SNAPSHOT_PARAMETERS
 from crm.models import Forum, Programme, Sector
 from network.models import (
     ActorMetrics,
@@ -22,11 +29,13 @@ from network.models import (
 from network.selectors import (
     actor_queryset,
     broker_queryset,
+    forum_growth_of,
+    forum_growth_queryset,
     sector_matrix,
     snapshot_layout,
     snapshot_select,
 )
-from network.services import network_snapshot_request
+from network.services import NETWORK_SNAPSHOTS
 
 from .serializers import (
     METRIC_FIELDS,
@@ -44,50 +53,20 @@ from .serializers import (
 )
 
 ORDERABLE = [f for f in METRIC_FIELDS if f != "sector_ties"]
-SNAPSHOT_PARAMETERS = [
-    OpenApiParameter("snapshot", OpenApiTypes.INT, description="A snapshot id (default: latest)."),
-    OpenApiParameter(
-        "as_of", OpenApiTypes.DATE, description="The latest snapshot computed as of this date."
-    ),
-]
 
 
-class SnapshotQuery(serializers.Serializer):
-    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    as_of = serializers.DateField(required=False)
+class SnapshotScopedMixin(snapshot_api.SnapshotScopedMixin):
+    """A network snapshot's reads (core.snapshot_api): the latest finished one by default."""
 
-
-class SnapshotScopedMixin:
-    """Resolves ``?snapshot=`` / ``?as_of=`` (default: the latest finished snapshot) and
-    puts the snapshot's description beside the results."""
-
+    snapshot_serializer = NetworkSnapshotSerializer
     page_beside = {"snapshot": NetworkSnapshotSerializer}  # for the schema (crm.api.schema)
+    no_snapshot = gettext_lazy(
+        "No finished network snapshot matches. POST /api/v1/network/recompute/ "
+        "(with as_of for a past date) to compute one."
+    )
 
-    def get_snapshot(self) -> NetworkSnapshot:
-        if not hasattr(self, "_snapshot"):
-            query = SnapshotQuery(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            snapshot = snapshot_select(
-                snapshot_id=query.validated_data.get("snapshot"),
-                as_of=query.validated_data.get("as_of"),
-            )
-            if snapshot is None:
-                raise NotFound(
-                    _(
-                        "No finished network snapshot matches. POST /api/v1/network/recompute/ "
-                        "(with as_of for a past date) to compute one."
-                    )
-                )
-            self._snapshot = snapshot
-        return self._snapshot
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        response.data = {
-            "snapshot": NetworkSnapshotSerializer(self.get_snapshot()).data,
-            **response.data,
-        }
-        return response
+    def select_snapshot(self, *, snapshot_id, as_of) -> NetworkSnapshot | None:
+        return snapshot_select(snapshot_id=snapshot_id, as_of=as_of)
 
 
 MAX_COMMUNITY = 2**31 - 1
@@ -170,7 +149,7 @@ class ForumGrowthViewSet(SnapshotScopedMixin, mixins.ListModelMixin, viewsets.Ge
     queryset = ForumGrowth.objects.none()
 
     def get_queryset(self):
-        return ForumGrowth.objects.filter(snapshot=self.get_snapshot()).select_related("forum")
+        return forum_growth_queryset(self.get_snapshot())
 
 
 class BrokerQuery(serializers.Serializer):
@@ -278,16 +257,12 @@ class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
         ties = NetworkTie.objects.filter(snapshot=snapshot, weight__gte=options["min_weight"])
         for bound, lookup in (("from_forum", "first_rank__gte"), ("to_forum", "first_rank__lte")):
             if bound in options:
-                rank = (
-                    ForumGrowth.objects.filter(snapshot=snapshot, forum_id=options[bound])
-                    .values_list("rank", flat=True)
-                    .first()
-                )
-                if rank is None:
+                growth = forum_growth_of(snapshot, options[bound])
+                if growth is None:
                     raise serializers.ValidationError(
                         {bound: [_("This forum is not in the snapshot's period.")]}
                     )
-                ties = ties.filter(**{lookup: rank})
+                ties = ties.filter(**{lookup: growth.rank})
         members = ActorMetrics.objects.filter(snapshot=snapshot)
         if options.get("sector"):
             members = members.filter(sector__in=options["sector"])
@@ -330,40 +305,33 @@ class GraphView(SnapshotScopedMixin, generics.GenericAPIView):
         )
 
 
-class RecomputeViewSet(
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.ListModelMixin,
-    viewsets.GenericViewSet,
-):
-    """POST queues a recompute (202, with its id); GET shows its status and progress."""
+@extend_schema_view(
+    create=extend_schema(
+        request=NetworkRecomputeSerializer, responses={202: NetworkSnapshotSerializer}
+    )
+)
+class RecomputeViewSet(snapshot_api.RecomputeViewSet):
+    """POST queues a recompute (202, with its id; the same one again while it waits);
+    GET shows its status and progress."""
 
+    job = NETWORK_SNAPSHOTS
     queryset = NetworkSnapshot.objects.all().order_by("-created", "-id")
     serializer_class = NetworkSnapshotSerializer
-    filter_backends = []
+    request_serializer = NetworkRecomputeSerializer
 
-    @extend_schema(request=NetworkRecomputeSerializer, responses={202: NetworkSnapshotSerializer})
-    def create(self, request, *args, **kwargs):
-        payload = NetworkRecomputeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+    def period(self, data: dict) -> dict:
         programme = None
-        if payload.validated_data.get("programme"):
-            programme = Programme.objects.filter(pk=payload.validated_data["programme"]).first()
+        if data.get("programme"):
+            programme = Programme.objects.filter(pk=data["programme"]).first()
             if programme is None:
                 raise serializers.ValidationError({"programme": [_("No such programme.")]})
-        as_of = payload.validated_data.get("as_of")
-        if payload.validated_data.get("after_forum"):
-            forum = Forum.objects.filter(pk=payload.validated_data["after_forum"]).first()
+        as_of = data.get("as_of")
+        if data.get("after_forum"):
+            forum = Forum.objects.filter(pk=data["after_forum"]).first()
             if forum is None:
                 raise serializers.ValidationError({"after_forum": [_("No such forum.")]})
             as_of = forum.date
-        snapshot = network_snapshot_request(
-            as_of=as_of,
-            programme=programme,
-            requested_by=request.user,
-        )
-        snapshot.refresh_from_db()
-        return Response(NetworkSnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED)
+        return {"as_of": as_of, "programme": programme}
 
 
 def _multi(params, *names) -> dict:

@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
-from core.ids import MAX_ID
-from crm.models import ConsentPurpose, Contact, Forum, Language, Sector, WorkingGroup
-from crm.models.choices import ParticipationRole, ParticipationStatus
+from crm.models import ConsentPurpose, Contact, Language, WorkingGroup
+from outreach.audience import Audience, AudienceError, audience_parse
 from outreach.models import (
     EmailHold,
     FollowUp,
@@ -28,69 +27,13 @@ class MessageTemplateSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "purpose", "translations", "created", "updated"]
 
 
-class AudienceSerializer(serializers.Serializer):
-    """Exactly one of: forum (with status/role/sector), working_group (with invitees),
-    contacts, contact_list, lapsed."""
-
-    forum = serializers.PrimaryKeyRelatedField(queryset=Forum.objects.all(), required=False)
-    status = serializers.ListField(
-        child=serializers.ChoiceField(choices=ParticipationStatus.choices), required=False
-    )
-    role = serializers.ListField(
-        child=serializers.ChoiceField(choices=ParticipationRole.choices), required=False
-    )
-    sector = serializers.ListField(
-        child=serializers.ChoiceField(choices=Sector.choices), required=False
-    )
-    working_group = serializers.PrimaryKeyRelatedField(
-        queryset=WorkingGroup.objects.all(), required=False
-    )
-    invitees = serializers.BooleanField(required=False)
-    contacts = serializers.PrimaryKeyRelatedField(
-        queryset=Contact.objects.all(), many=True, required=False
-    )
-    contact_list = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    lapsed = serializers.DictField(required=False)
-
-    def validate(self, attrs):
-        kinds = [
-            k
-            for k in ("forum", "working_group", "contacts", "contact_list", "lapsed")
-            if k in attrs
-        ]
-        if len(kinds) != 1:
-            raise serializers.ValidationError(
-                "Give exactly one of: forum, working_group, contacts, contact_list, lapsed."
-            )
-        if "contact_list" in attrs:
-            from crm.models import ContactList
-
-            if not ContactList.objects.filter(pk=attrs["contact_list"]).exists():
-                raise serializers.ValidationError({"contact_list": ["No such list."]})
-        if "lapsed" in attrs:
-            missed = attrs["lapsed"].get("missed", 3)
-            if not isinstance(missed, int) or isinstance(missed, bool) or not 1 <= missed <= 1000:
-                raise serializers.ValidationError(
-                    {"lapsed": ["missed: a whole number, 1 to 1000."]}
-                )
-        return attrs
-
-    def to_plain(self) -> dict:
-        """The audience as stored on the mailing (ids, not objects)."""
-        plain = {}
-        for key, value in self.validated_data.items():
-            if key in ("forum", "working_group"):
-                plain[key] = value.pk
-            elif key == "contacts":
-                plain[key] = [c.pk for c in value]
-            else:
-                plain[key] = value
-        return plain
-
-
 class MailingSerializer(serializers.ModelSerializer):
     template = serializers.PrimaryKeyRelatedField(queryset=MessageTemplate.objects.all())
-    audience = serializers.JSONField()
+    audience = serializers.JSONField(
+        help_text='Exactly one of: {"forum": id, "status": [...], "role": [...], '
+        '"sector": [...]}, {"working_group": id, "invitees": bool}, {"contacts": [id, ...]}, '
+        '{"contact_list": id}, {"lapsed": {"missed": n}}.'
+    )
     counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -123,14 +66,11 @@ class MailingSerializer(serializers.ModelSerializer):
     def get_counts(self, mailing) -> dict:
         return self.context.get("counts", {}).get(mailing.pk, {})
 
-    def validate_audience(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError(
-                'An object, e.g. {"forum": 9, "status": ["attended"]}.'
-            )
-        audience = AudienceSerializer(data=value)
-        audience.is_valid(raise_exception=True)
-        return audience.to_plain()
+    def validate_audience(self, value) -> Audience:
+        try:
+            return audience_parse(value)
+        except AudienceError as error:
+            raise serializers.ValidationError(error.messages) from error
 
 
 class RecipientSerializer(serializers.Serializer):

@@ -6,9 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from crm.api.base import ServiceViewSet
-from crm.filters import IdFilter
-from outreach.audience import recipients
+from core.filters import IdFilter
+from core.viewsets import ServiceViewSet
+from outreach.audience import mailing_audience
 from outreach.models import (
     EmailHold,
     FollowUp,
@@ -20,7 +20,7 @@ from outreach.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from outreach.selectors import outbox_counts
+from outreach.selectors import outbox_counts, recipient_list, recipient_summary
 from outreach.services.invitations import invitations_send
 from outreach.services.mailings import (
     follow_up_set,
@@ -137,14 +137,10 @@ class MailingViewSet(
         """Before sending: who the audience selects, each with the reason if left out
         (no_email, no_consent, opted_out, on_hold, duplicate). ``summary`` counts them."""
         mailing = self.get_object()
-        rows = recipients(audience=mailing.audience, purpose=mailing.purpose)
-        summary: dict[str, int] = {}
-        for row in rows:
-            key = row.reason or "will_receive"
-            summary[key] = summary.get(key, 0) + 1
+        rows = recipient_list(audience=mailing_audience(mailing), purpose=mailing.purpose)
         page = self.paginate_queryset(rows)
         response = self.get_paginated_response(s.RecipientSerializer(page, many=True).data)
-        response.data = {"summary": summary, **response.data}
+        response.data = {"summary": recipient_summary(rows).counts(), **response.data}
         return response
 
     @extend_schema(

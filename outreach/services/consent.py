@@ -7,7 +7,7 @@ from crm.services.consent import consent_record
 
 from ..models import OutboxMessage, OutboxStatus
 from ..tokens import BadToken, unsubscribe_read
-from .sending import bounce_record
+from .bounces import bounce_record
 
 
 def unsubscribe_preview(*, token: str) -> tuple[Contact, str]:

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from crm.models import Contact, WorkingGroup, WorkingGroupMembership
 from crm.services.working_groups import membership_create
 
+from ..audience import InvitationsAudience
 from ..models import Invitation, InvitationStatus, Mailing, MessageTemplate
 from ..tokens import invitation_read
 from .mailings import mailing_create, mailing_start
@@ -61,7 +62,7 @@ def invitations_send(
         name=_("Invitation: %(group)s") % {"group": working_group.title},
         purpose="working_group",
         template=template,
-        audience={"invitations": [i.pk for i in invitations]},
+        audience=InvitationsAudience(invitations=tuple(i.pk for i in invitations)),
         working_group=working_group,
         created_by=invited_by,
     )
@@ -140,7 +141,7 @@ def invitation_reminders_due() -> list[int]:
                 name=_("Reminder: %(group)s") % {"group": group.title},
                 purpose="working_group",
                 template=MessageTemplate.objects.get(pk=template_id),
-                audience={"invitations": [i.pk for i in invitations]},
+                audience=InvitationsAudience(invitations=tuple(i.pk for i in invitations)),
                 working_group=group,
             )
             Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from core.queue import OUTBOX_WORK, enqueue
 from crm.models import Contact, Forum, Language
+from crm.models.choices import ParticipationStatus
 from crm.services.common import model_create, model_update, validate
 
-from ..audience import AudienceError, recipients
+from ..audience import Audience, ForumAudience, InvitationsAudience, mailing_audience
 from ..messages import mailing_fields, message_build
 from ..models import (
     FollowUp,
-    Invitation,
     Mailing,
     MailingStatus,
     MessageTemplate,
@@ -29,6 +29,7 @@ from ..models import (
     TemplateTranslation,
 )
 from ..rendering import Rendered, compile_translation, render, template_check
+from ..selectors import recipient_list
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def mailing_create(
     name: str,
     purpose: str,
     template: MessageTemplate,
-    audience: dict,
+    audience: Audience,
     forum: Forum | None = None,
     working_group=None,
     created_by=None,
@@ -144,18 +145,15 @@ def mailing_create(
         raise ValidationError(
             {"template": _("This template is for %(purpose)s.") % {"purpose": template.purpose}}
         )
-    if forum is None and "forum" in audience:
-        forum = Forum.objects.filter(pk=audience["forum"]).first()
-    try:
-        recipients(audience=audience, purpose=purpose)  # the audience must resolve
-    except AudienceError as error:
-        raise ValidationError({"audience": str(error)}) from error
+    audience.check()
+    if forum is None and isinstance(audience, ForumAudience):
+        forum = Forum.objects.get(pk=audience.forum)
     return model_create(
         Mailing,
         name=name,
         purpose=purpose,
         template=template,
-        audience=audience,
+        audience=audience.stored(),
         forum=forum,
         working_group=working_group,
         created_by=created_by,
@@ -172,16 +170,13 @@ def mailing_start(*, mailing: Mailing) -> Mailing:
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     if mailing.status not in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
         raise ValidationError({"status": _("This mailing was already sent or cancelled.")})
+    audience = mailing_audience(mailing)
     invitation_of = {}
-    if "invitations" in mailing.audience:
-        invitation_of = dict(
-            Invitation.objects.filter(pk__in=mailing.audience["invitations"]).values_list(
-                "contact_id", "pk"
-            )
-        )
+    if isinstance(audience, InvitationsAudience):
+        invitation_of = audience.invitation_of()
     available = {t.language for t in mailing.template.translations.all()}
     rows = []
-    for recipient in recipients(audience=mailing.audience, purpose=mailing.purpose):
+    for recipient in recipient_list(audience=audience, purpose=mailing.purpose):
         language = language_among(recipient.language, available)
         rows.append(
             OutboxMessage(
@@ -255,6 +250,22 @@ def mailing_cancel(*, mailing: Mailing) -> Mailing:
     return mailing
 
 
+def mailing_finish_if_done(mailing_id: int) -> dict:
+    """Done when nothing is queued or in flight; else say when the next retry is due."""
+    pending = OutboxMessage.objects.filter(
+        mailing_id=mailing_id, status__in=[OutboxStatus.QUEUED, OutboxStatus.SENDING]
+    )
+    if not pending.exists():
+        Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SENDING).update(
+            status=MailingStatus.DONE, finished=timezone.now()
+        )
+        return {"done": True}
+    waiting = pending.filter(status=OutboxStatus.QUEUED).order_by("not_before").first()
+    if waiting is not None and waiting.not_before:
+        return {"retry_in": max(1.0, (waiting.not_before - timezone.now()).total_seconds())}
+    return {}
+
+
 def mailings_due() -> list[int]:
     """Start the scheduled mailings whose time has come (called every minute by beat)."""
     started = []
@@ -303,7 +314,9 @@ def follow_ups_due() -> list[int]:
                 name=_("Follow-up: %(forum)s") % {"forum": follow_up.forum.title},
                 purpose=follow_up.template.purpose,
                 template=follow_up.template,
-                audience={"forum": follow_up.forum_id, "status": ["attended"]},
+                audience=ForumAudience(
+                    forum=follow_up.forum_id, statuses=(ParticipationStatus.ATTENDED,)
+                ),
                 forum=follow_up.forum,
             )
             locked.mailing = mailing

@@ -31,6 +31,8 @@ from crm.services.working_groups import membership_create, working_group_create
 from engagement.services import engagement_snapshot_compute
 from network.models import NetworkSnapshot
 from network.services import analysis_parameters, network_snapshot_build
+from outreach.audience import ForumAudience, LapsedAudience
+from outreach.services.bounces import bounce_record
 from outreach.services.invitations import invitations_send
 from outreach.services.mailings import (
     follow_up_set,
@@ -39,7 +41,7 @@ from outreach.services.mailings import (
     mailing_start,
     template_save,
 )
-from outreach.services.sending import bounce_record, outbox_work
+from outreach.services.sending.work import outbox_work
 from tests.factories import UserFactory
 
 from .counts import CONTRACT_COUNTS
@@ -191,18 +193,18 @@ def world_build() -> str:
         name="After forum 6",
         purpose="forum_updates",
         template=updates,
-        audience={"forum": forums[-1].pk, "status": ["attended"]},
+        audience=ForumAudience(forum=forums[-1].pk, statuses=("attended",)),
     )
     sent = mailing_create(
         name="After forum 1",
         purpose="forum_updates",
         template=updates,
-        audience={"forum": forums[0].pk},
+        audience=ForumAudience(forum=forums[0].pk),
     )
     mailing_start(mailing=sent)
     outbox_work(mailing_id=sent.pk)  # to Django's locmem outbox
     cancelled = mailing_create(
-        name="Never mind", purpose="forum_updates", template=updates, audience={"lapsed": {}}
+        name="Never mind", purpose="forum_updates", template=updates, audience=LapsedAudience()
     )
     mailing_cancel(mailing=cancelled)
     follow_up_set(forum=forums[-1], template=updates, days_after=3)

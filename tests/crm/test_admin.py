@@ -81,6 +81,19 @@ def test_admin_search_finds_latin_spelling_of_a_cyrillic_name(staff_coordinator,
     assert "Омарова" not in content
 
 
+@pytest.mark.parametrize("model", ["participation", "affiliation", "consent"])
+def test_admin_search_of_someones_records_folds_the_name_across_scripts(
+    staff_coordinator, populated, model
+):
+    other = ContactFactory(given_name="Асель", family_name="Омарова")
+    AffiliationFactory(contact=other)
+    ParticipationFactory(contact=other)
+    ConsentFactory(contact=other)
+    content = staff_coordinator.get(f"/admin/crm/{model}/", {"q": "Kassymova"}).content.decode()
+    assert "Касымова" in content
+    assert "Омарова" not in content
+
+
 def _empty_inlines(client, url) -> dict:
     """Management-form data for every inline on an admin page, with no rows submitted."""
     page = client.get(url).content.decode()

@@ -12,7 +12,8 @@ from crm.models import Consent
 from crm.roles import COORDINATOR
 from crm.selectors.consent import consent_states
 from crm.services.consent import consent_record
-from outreach.audience import recipients
+from outreach.audience import ContactsAudience
+from outreach.selectors import recipient_list
 from outreach.services.consent import unsubscribe
 from outreach.tokens import unsubscribe_token
 from tests.factories import ContactFactory, UserFactory
@@ -150,14 +151,14 @@ def test_an_unsubscribe_wins_over_every_grant_recorded_before_it(coordinator_api
              "recorded_at": (timezone.now() - dt.timedelta(days=days_ago)).isoformat()},
         )  # fmt: skip
         assert response.status_code == 201, response.json()
-    audience = {"contacts": [contact.pk]}
-    assert recipients(audience=audience, purpose="forum_updates")[0].reason == ""
+    audience = ContactsAudience(contacts=(contact.pk,))
+    assert recipient_list(audience=audience, purpose="forum_updates")[0].reason == ""
 
     token = unsubscribe_token(contact_id=contact.pk, purpose="forum_updates", message_id=None)
     unsubscribe(token=token)
 
     assert consent_states([contact.pk])[contact.pk]["forum_updates"] is False
-    assert recipients(audience=audience, purpose="forum_updates")[0].reason == "opted_out"
+    assert recipient_list(audience=audience, purpose="forum_updates")[0].reason == "opted_out"
 
 
 def test_a_grant_imported_later_with_its_true_older_date_does_not_revive_consent(

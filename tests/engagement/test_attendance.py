@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from engagement.attendance import engagement_inputs, organisation_history
-from engagement.scoring import ROLES, EngagementParameters, engagement
+from engagement.attendance import engagement_inputs, organisation_scoring_input
+from engagement.scoring import PARTICIPATION_ROLES, EngagementParameters, engagement_figures
 
 DAY = dt.date(2019, 5, 1)
 
@@ -26,8 +26,8 @@ def test_an_organisation_sent_two_people_of_equal_weight_counts_the_same_role_in
     # Found by the property tests: a speaker and a moderator (both weight 2) for one
     # organisation at one forum; which role it got depended on the order of the rows.
     rows = [(1, 10, "attended", "speaker", 40), (2, 10, "attended", "moderator", 40)][::order]
-    ids, actors, people, _ = organisation_history(inputs(rows), DAY, EngagementParameters())
-    result = engagement(actors, EngagementParameters())
+    ids, actors, people, _ = organisation_scoring_input(inputs(rows), DAY, EngagementParameters())
+    result = engagement_figures(actors, EngagementParameters())
     assert ids.tolist() == [40]
-    assert result.role_counts[0].tolist() == [int(r == "speaker") for r in ROLES]
+    assert result.role_counts[0].tolist() == [int(r == "speaker") for r in PARTICIPATION_ROLES]
     assert people.tolist() == [2]

@@ -280,3 +280,25 @@ def test_commands(world):
     text = report.getvalue()
     assert "Lapsed regulars" in text
     assert "B Test" in text
+
+
+def test_the_lapsed_list_by_default_is_the_lapsed_level(coordinator_api, world):
+    contacts = "/api/v1/engagement/contacts/"
+    level = coordinator_api.get(contacts, {"level": "lapsed", "page_size": 100}).json()
+    listed = coordinator_api.get("/api/v1/engagement/lapsed/", {"page_size": 100}).json()
+    assert {r["contact"] for r in listed["results"]} == {r["contact"] for r in level["results"]}
+    assert listed["count"] == level["count"] == 1
+
+
+def test_one_lapsed_rule_from_settings_for_the_level_and_the_list(coordinator_api, world, settings):
+    settings.ENGAGEMENT_LAPSED_MIN_FORUMS = 4  # B came to three forums: not lapsed any more
+    strict = engagement_snapshot_compute(as_of=START + dt.timedelta(days=500))
+    assert strict.parameters["lapse_min_forums"] == 4
+    level = coordinator_api.get(
+        "/api/v1/engagement/contacts/", {"snapshot": strict.pk, "level": "lapsed"}
+    ).json()
+    listed = coordinator_api.get("/api/v1/engagement/lapsed/", {"snapshot": strict.pk}).json()
+    assert level["count"] == listed["count"] == 0
+    # The earlier snapshot keeps the rule it was computed with.
+    earlier = coordinator_api.get("/api/v1/engagement/lapsed/", {"snapshot": world["snapshot"].pk})
+    assert [r["name"] for r in earlier.json()["results"]] == ["B Test"]

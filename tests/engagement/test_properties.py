@@ -15,21 +15,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engagement.attendance import contact_history, contact_latest_organisation, organisation_history
+from engagement.attendance import (
+    contact_latest_organisation,
+    contact_scoring_input,
+    organisation_scoring_input,
+)
 from engagement.balance import forum_balance_rows
 from engagement.scoring import (
     LEVELS,
-    ROLES,
+    PARTICIPATION_ROLES,
     STATUSES,
     EngagementParameters,
     attendance_cohorts,
-    engagement,
+    engagement_figures,
     lapsed,
     programme_ranks,
     returning_attendees,
 )
 from engagement.sectors import sector_engagement_rows
-from network.graphs import GROUPS, contact_membership
+from network.graphs import SECTOR_ORDER, contact_membership
 from network.growth import forum_growth
 from tests.histories import (
     ATTENDED,
@@ -39,12 +43,12 @@ from tests.histories import (
 )
 
 PARAMETERS = EngagementParameters()
-WEIGHT = dict(zip(ROLES, PARAMETERS.role_weights, strict=True))
+WEIGHT = PARAMETERS.role_weights
 
 
 def computed(history, parameters=PARAMETERS):
     inputs = history.engagement_inputs()
-    contacts = engagement(contact_history(inputs, history.as_of), parameters)
+    contacts = engagement_figures(contact_scoring_input(inputs, history.as_of), parameters)
     return inputs, contacts
 
 
@@ -76,7 +80,8 @@ def test_the_arrays_hold_every_contact_forum_and_participation_of_the_period(his
     assert all(row > 0 for programme, row in programme_row.items() if programme is not None)
     rows = sorted(
         (
-            int(inputs.contact_ids[c]), int(inputs.forum_ids[f]), STATUSES[s], ROLES[r],
+            int(inputs.contact_ids[c]), int(inputs.forum_ids[f]), STATUSES[s],
+            PARTICIPATION_ROLES[r],
             None if o < 0 else int(o),
         )
         for c, f, s, r, o in zip(inputs.contact_row, inputs.forum_row, inputs.status,
@@ -109,7 +114,7 @@ def test_contact_figures_follow_their_definitions(history):
         else:
             assert math.isnan(result.attendance_rate[i])
         assert result.role_counts[i].tolist() == [
-            sum(1 for p in came if p.role == role) for role in ROLES
+            sum(1 for p in came if p.role == role) for role in PARTICIPATION_ROLES
         ]
         if not came:
             assert result.first_forum[i] == result.last_forum[i] == -1
@@ -162,9 +167,7 @@ def test_scores_are_positive_for_who_came_and_bounded_by_the_weights(history):
         # A forum of today counts its full weight, older ones less; a working group counts
         # 3 (chair) or 2 while current and at most 1 after.
         ceiling = sum(WEIGHT[p.role] for p in came) + sum(
-            (PARAMETERS.chair_weight if m.role == "chair" else PARAMETERS.member_weight)
-            if m in current
-            else PARAMETERS.past_member_weight
+            PARAMETERS.membership_weights[m.role] if m in current else PARAMETERS.past_member_weight
             for m in theirs
         )
         assert 0 <= result.score[i] <= ceiling + 1e-9
@@ -185,7 +188,7 @@ def test_nobody_attended_anything_when_as_of_is_before_every_forum(history):
     assert (result.level == -1).all()
     assert (result.first_forum == -1).all()
     assert np.isnan(result.attendance_rate).all()
-    ids, _, people, recent = organisation_history(inputs, history.as_of, PARAMETERS)
+    ids, _, people, recent = organisation_scoring_input(inputs, history.as_of, PARAMETERS)
     assert len(ids) == len(people) == len(recent) == 0
     for row in sector_engagement_rows(inputs, result, PARAMETERS):
         assert row["attended"] == 0
@@ -223,13 +226,13 @@ def test_lapsed_is_the_level_and_never_someone_who_came_recently(history):
 @given(history=histories())
 def test_organisations_count_each_forum_once_with_their_best_status_and_role(history):
     inputs, _ = computed(history)
-    ids, organisation_actors, people, recent = organisation_history(
+    ids, organisation_actors, people, recent = organisation_scoring_input(
         inputs, history.as_of, PARAMETERS
     )
     held = history.participations_held()
     organisations = sorted({p.organisation for p in held if p.organisation is not None})
     assert ids.tolist() == organisations
-    result = engagement(organisation_actors, PARAMETERS)
+    result = engagement_figures(organisation_actors, PARAMETERS)
     for i, organisation in enumerate(organisations):
         theirs = [p for p in held if p.organisation == organisation]
         came = [p for p in theirs if p.status == ATTENDED]
@@ -240,7 +243,7 @@ def test_organisations_count_each_forum_once_with_their_best_status_and_role(his
         )
         # Per forum attended, the weightiest role among those who came.
         best = [max(WEIGHT[p.role] for p in came if p.forum == f) for f in forums_came]
-        weights = np.array([WEIGHT[r] for r in ROLES])
+        weights = np.array([WEIGHT[r] for r in PARTICIPATION_ROLES])
         assert sorted(best) == sorted(np.repeat(weights, result.role_counts[i]).tolist())
         assert people[i] == len({p.contact for p in came})
         # Recent: at one of the last ``lapse_after`` forums of the forum's programme.
@@ -273,7 +276,7 @@ def test_sector_rows_add_up_to_the_contacts(history):
     sectors = [row["sector"] for row in rows]
     assert len(set(sectors)) == len(sectors)
     assert set(sectors) == {s for _, s in history.contacts}
-    assert set(sectors) <= set(GROUPS) == set(SECTORS)
+    assert set(sectors) <= set(SECTOR_ORDER) == set(SECTORS)
     assert sum(row["contacts"] for row in rows) == len(history.contacts)
     assert sum(row["attended"] for row in rows) == int((result.forums_attended > 0).sum())
     for row in rows:
@@ -399,11 +402,13 @@ def test_the_order_of_the_rows_changes_nothing(history, seed):
     np.testing.assert_array_equal(
         contact_latest_organisation(first_inputs), contact_latest_organisation(second_inputs)
     )
-    a = organisation_history(first_inputs, history.as_of, PARAMETERS)
-    b = organisation_history(second_inputs, history.as_of, PARAMETERS)
+    a = organisation_scoring_input(first_inputs, history.as_of, PARAMETERS)
+    b = organisation_scoring_input(second_inputs, history.as_of, PARAMETERS)
     for part_a, part_b in zip((a[0], a[2], a[3]), (b[0], b[2], b[3]), strict=True):
         np.testing.assert_array_equal(part_a, part_b)
-    assert_same_engagement(engagement(a[1], PARAMETERS), engagement(b[1], PARAMETERS))
+    assert_same_engagement(
+        engagement_figures(a[1], PARAMETERS), engagement_figures(b[1], PARAMETERS)
+    )
     rows_a = sector_engagement_rows(first_inputs, first, PARAMETERS)
     rows_b = sector_engagement_rows(second_inputs, second, PARAMETERS)
     assert len(rows_a) == len(rows_b)

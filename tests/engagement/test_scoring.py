@@ -7,12 +7,13 @@ import pytest
 
 from engagement.scoring import (
     LEVELS,
-    ROLES,
+    MEMBERSHIP_ROLES,
+    PARTICIPATION_ROLES,
     STATUSES,
     EngagementParameters,
-    History,
+    ScoringInput,
     cohorts,
-    engagement,
+    engagement_figures,
 )
 from engagement.selectors import balance
 
@@ -20,12 +21,12 @@ from engagement.selectors import balance
 DAYS = [0, 100, 200, 300, 400, 500]
 A, B, C, D, E, F, G, H = range(8)
 S = {name: i for i, name in enumerate(STATUSES)}
-R = {name: i for i, name in enumerate(ROLES)}
+R = {name: i for i, name in enumerate(PARTICIPATION_ROLES)}
 
 
 def history(rows, memberships=(), n=8):
     """rows: (person, forum, status, role)."""
-    return History(
+    return ScoringInput(
         actor=np.array([r[0] for r in rows], dtype=np.int64),
         forum=np.array([r[1] for r in rows], dtype=np.int64),
         status=np.array([S[r[2]] for r in rows], dtype=np.int8),
@@ -37,7 +38,11 @@ def history(rows, memberships=(), n=8):
         membership_actor=np.array([m[0] for m in memberships], dtype=np.int64),
         membership_joined=np.array([m[1] for m in memberships], dtype=np.int64),
         membership_left=np.array([m[2] for m in memberships], dtype=np.int64),
-        membership_chair=np.array([m[3] for m in memberships], dtype=bool),
+        # m[3]: chairs the group (else a member)
+        membership_role=np.array(
+            [MEMBERSHIP_ROLES.index("chair" if m[3] else "member") for m in memberships],
+            dtype=np.int8,
+        ),
     )
 
 
@@ -60,7 +65,7 @@ MEMBERSHIPS = [(A, 300, -1, True), (D, 200, 400, False)]
 
 @pytest.fixture
 def result():
-    return engagement(history(ROWS, MEMBERSHIPS), EngagementParameters())
+    return engagement_figures(history(ROWS, MEMBERSHIPS), EngagementParameters())
 
 
 def decay(day):
@@ -108,7 +113,7 @@ def test_counts_dates_and_rates(result):
 
 
 def test_roles_and_working_groups(result):
-    roles = {role: result.role_counts[:, i].tolist() for i, role in enumerate(ROLES)}
+    roles = {role: result.role_counts[:, i].tolist() for i, role in enumerate(PARTICIPATION_ROLES)}
     assert roles["speaker"] == [1, 0, 0, 0, 0, 0, 0, 0]
     assert roles["organiser"] == [0, 0, 0, 1, 0, 0, 0, 0]
     assert roles["moderator"] == [0, 0, 0, 0, 0, 0, 0, 1]
@@ -119,7 +124,7 @@ def test_roles_and_working_groups(result):
 
 
 def test_missing_only_two_is_not_lapsed_and_the_threshold_is_a_parameter():
-    strict = engagement(history(ROWS, MEMBERSHIPS), EngagementParameters(lapse_after=2))
+    strict = engagement_figures(history(ROWS, MEMBERSHIPS), EngagementParameters(lapse_after=2))
     assert LEVELS[strict.level[D]] == "lapsed"
     assert LEVELS[strict.level[B]] == "lapsed"
 
@@ -157,7 +162,7 @@ def test_balance_against_targets():
 def test_a_working_group_member_who_never_came_to_a_forum_scores_the_membership():
     # Found by the property tests: with no attended forum at all, numpy summed the forum
     # part as integers and adding the membership points failed.
-    result = engagement(
+    result = engagement_figures(
         history([(A, 0, "invited", "participant")], [(B, 100, -1, True)]), EngagementParameters()
     )
     assert result.score.tolist() == [0, 3.0, 0, 0, 0, 0, 0, 0]

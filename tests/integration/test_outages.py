@@ -20,6 +20,7 @@ from django.db import connection
 
 from network.models import ActorMetrics, NetworkSnapshot
 from network.services import analysis_parameters
+from outreach.audience import ForumAudience
 from outreach.models import Mailing, OutboxMessage
 from outreach.services.mailings import mailing_create, mailing_start, template_save
 from tests.conftest import service_unavailable
@@ -46,7 +47,7 @@ def new_mailing(forum, settings) -> Mailing:
     )  # fmt: skip
     mailing = mailing_create(
         name="Thanks", purpose="forum_updates", template=template,
-        audience={"forum": forum.pk, "status": ["attended"]},
+        audience=ForumAudience(forum=forum.pk, statuses=("attended",)),
     )  # fmt: skip
     settings.OUTREACH_WORKERS_PER_MAILING = 0  # the test dispatches to its own queue
     return mailing_start(mailing=mailing)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from crm.models import Contact
 from crm.services.consent import consent_record
+from outreach.audience import ForumAudience
 from outreach.models import EmailHold, Mailing, OutboxMessage
 from outreach.services.mailings import mailing_create, mailing_start, template_save
 from tests.integration.conftest import wait_for
@@ -35,7 +36,7 @@ def frozen_mailing(forum, settings) -> Mailing:
     )  # fmt: skip
     mailing = mailing_create(
         name="Thanks", purpose="forum_updates", template=template,
-        audience={"forum": forum.pk, "status": ["attended"]},
+        audience=ForumAudience(forum=forum.pk, statuses=("attended",)),
     )  # fmt: skip
     settings.OUTREACH_WORKERS_PER_MAILING = 0
     return mailing_start(mailing=mailing)

@@ -65,7 +65,7 @@ def test_sector_ties_densities_and_ei_by_hand():
     rows = [(1, 1), (2, 1), (3, 1), (3, 2), (4, 2)]
     membership = contact_membership(attendance(rows, sectors=sectors))
     metrics = node_metrics(project(membership), membership, MetricParameters())
-    figures = sector_figures(membership.groups, metrics.neighbour_sectors)
+    figures = sector_figures(membership.sectors, metrics.neighbour_sectors)
     gov, business = 0, 2
     assert figures.members[gov] == 2
     assert figures.ties[gov, gov] == 1  # 1-2

@@ -165,7 +165,7 @@ def test_gould_fernandez_brokerage_on_a_hand_computed_example():
     rows += [(g1, 6), (g2, 6)]
     ids, metrics = computed(rows, sectors=sectors)
     i = ids.index(b)
-    roles = {name: int(values[i]) for name, values in metrics.roles.items()}
+    roles = {name: int(values[i]) for name, values in metrics.brokerage.items()}
     # B's neighbours: g1, g2, c1, m1, b2 -> 10 pairs; g1-g2 tied -> 9 untied pairs:
     #   with b2 (B's own sector) and one of g1, g2, c1, m1: 4 -> gatekeeper and representative
     #   g1-c1, g1-m1, g2-c1, g2-m1, c1-m1: all three sectors differ -> 5 liaison
@@ -180,7 +180,7 @@ def test_gould_fernandez_brokerage_on_a_hand_computed_example():
     }
     # g1's two neighbours, B and g2, met at forum 2: tied, so g1 brokers nothing.
     j = ids.index(g1)
-    assert all(int(values[j]) == 0 for values in metrics.roles.values())
+    assert all(int(values[j]) == 0 for values in metrics.brokerage.values())
 
 
 def test_same_data_gives_the_same_numbers_every_time():

@@ -22,14 +22,20 @@ from numba.core.dispatcher import Dispatcher
 
 from network import kernels
 from network.analysis import AnalysisParameters, network_analyse
-from network.graphs import GROUPS, UNKNOWN, contact_forum_graph, contact_membership, project
+from network.graphs import (
+    SECTOR_ORDER,
+    UNKNOWN_SECTOR,
+    contact_forum_graph,
+    contact_membership,
+    project,
+)
 from network.layout import community_layout
 from network.metrics import binary, dense_brandes
 from tests.histories import histories, named_cases
 from tests.network.helpers import projected
 
 PARAMETERS = AnalysisParameters()
-KNOWN = set(GROUPS) - {UNKNOWN}
+KNOWN = set(SECTOR_ORDER) - {UNKNOWN_SECTOR}
 
 
 @contextlib.contextmanager
@@ -78,14 +84,14 @@ def test_every_attendee_forum_and_organisation_appears_once_and_nothing_else(his
     cells = set(zip(*result.contacts.matrix.nonzero(), strict=True))
     assert cells == {(people.index(p.contact), rank[p.forum]) for p in attended}
     for i, contact in enumerate(people):
-        assert GROUPS[result.contacts.groups[i]] == history.contact_sector[contact]
+        assert SECTOR_ORDER[result.contacts.sectors[i]] == history.contact_sector[contact]
     metrics = result.contact_metrics
     for name in ("degree", "weighted_degree", "betweenness", "closeness", "pagerank",
                  "community", "constraint", "effective_size", "sector_known",
                  "cross_sector_ties", "sectors_reached", "ei_index"):  # fmt: skip
         assert len(getattr(metrics, name)) == n, name
-    assert all(len(values) == n for values in metrics.roles.values())
-    assert metrics.neighbour_sectors.shape == (n, len(GROUPS))
+    assert all(len(values) == n for values in metrics.brokerage.values())
+    assert metrics.neighbour_sectors.shape == (n, len(SECTOR_ORDER))
     assert len(result.contact_organisation) == len(result.contact_forums) == n
 
     organisations = sorted({p.organisation for p in attended if p.organisation is not None})
@@ -95,7 +101,7 @@ def test_every_attendee_forum_and_organisation_appears_once_and_nothing_else(his
     assert len(result.organisation_people) == len(result.organisation_active) == len(organisations)
     for i, organisation in enumerate(organisations):
         sector = history.organisation_sector[organisation]
-        assert GROUPS[result.organisations.groups[i]] == sector
+        assert SECTOR_ORDER[result.organisations.sectors[i]] == sector
 
     ties = result.ties
     assert set(ties.left.tolist()) | set(ties.right.tolist()) <= set(people)
@@ -178,7 +184,7 @@ def test_metrics_stay_in_their_ranges(history):
         assert np.all(metrics.cross_sector_ties <= metrics.degree)
         assert np.all(metrics.sectors_reached <= np.minimum(metrics.degree, len(KNOWN) - 1))
         assert (metrics.neighbour_sectors.sum(axis=1) == metrics.degree).all()
-        for values in metrics.roles.values():
+        for values in metrics.brokerage.values():
             assert np.all(values >= 0)
     sizes = result.sizes
     assert 0 <= sizes["density"] <= 1
@@ -219,10 +225,10 @@ def test_sector_bridging_and_brokerage_follow_their_definitions(history):
     for i, node in enumerate(result.contacts.ids.tolist()):
         own = sector[node]
         neighbours = [sector[m] for m in graph[node]]
-        for g, group in enumerate(GROUPS):
+        for g, group in enumerate(SECTOR_ORDER):
             assert metrics.neighbour_sectors[i, g] == neighbours.count(group)
-        roles = {name: int(values[i]) for name, values in metrics.roles.items()}
-        if own == UNKNOWN:
+        roles = {name: int(values[i]) for name, values in metrics.brokerage.items()}
+        if own == UNKNOWN_SECTOR:
             assert not metrics.sector_known[i]
             assert math.isnan(metrics.ei_index[i])
             assert set(roles.values()) == {0}
@@ -240,7 +246,7 @@ def test_sector_bridging_and_brokerage_follow_their_definitions(history):
         # Gould & Fernandez (1989), undirected: every untied pair of known-sector neighbours.
         expected = dict.fromkeys(roles, 0)
         for a, c in itertools.combinations(sorted(graph[node]), 2):
-            if graph.has_edge(a, c) or sector[a] == UNKNOWN or sector[c] == UNKNOWN:
+            if graph.has_edge(a, c) or sector[a] == UNKNOWN_SECTOR or sector[c] == UNKNOWN_SECTOR:
                 continue
             if sector[a] == sector[c] == own:
                 expected["coordinator"] += 1
@@ -261,12 +267,12 @@ def test_sector_figures_add_up_to_the_graph(history):
     figures = result.sectors
     sector = history.contact_sector
     assert figures.members.sum() == graph.number_of_nodes()
-    for g, group in enumerate(GROUPS):
+    for g, group in enumerate(SECTOR_ORDER):
         assert figures.members[g] == sum(1 for node in graph if sector[node] == group)
     assert (figures.ties == figures.ties.T).all()
     assert np.triu(figures.ties).sum() == graph.number_of_edges()
     for a, b in graph.edges():
-        assert figures.ties[GROUPS.index(sector[a]), GROUPS.index(sector[b])] > 0
+        assert figures.ties[SECTOR_ORDER.index(sector[a]), SECTOR_ORDER.index(sector[b])] > 0
     assert np.all((figures.density >= 0) & (figures.density <= 1))
     ei = figures.ei_index[~np.isnan(figures.ei_index)]
     assert np.all((ei >= -1) & (ei <= 1))
@@ -312,7 +318,7 @@ def test_growth_counts_add_up_forum_by_forum(history):
     # The sector pairs each forum connected for the first time.
     first_link = {}
     for (a, b), r in cross.items():
-        pair = tuple(sorted((sector[a], sector[b]), key=GROUPS.index))
+        pair = tuple(sorted((sector[a], sector[b]), key=SECTOR_ORDER.index))
         first_link[pair] = min(first_link.get(pair, r), r)
     connected = {pair: r for r, pairs in enumerate(growth.sectors_connected) for pair in pairs}
     assert sum(len(pairs) for pairs in growth.sectors_connected) == len(connected)
@@ -480,9 +486,9 @@ def assert_same_analysis(first, second, exact=True):
     for part in ("contact_metrics", "organisation_metrics"):
         a, b = getattr(first, part), getattr(second, part)
         for name, value in vars(a).items():
-            if name == "roles":
+            if name == "brokerage":
                 for role in value:
-                    same(value[role], b.roles[role], f"{part}.{role}")
+                    same(value[role], b.brokerage[role], f"{part}.{role}")
             elif isinstance(value, np.ndarray):
                 same(value, getattr(b, name), f"{part}.{name}")
             else:

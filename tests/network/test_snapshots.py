@@ -155,9 +155,10 @@ def test_compute_network_command_shows_progress_and_network_report_prints_tables
 
 
 def test_the_stored_columns_follow_the_order_the_rows_are_written_in():
-    from network.metrics import ROLES
+    from network.metrics import BrokerageRole
     from network.models import METRIC_COLUMNS
 
-    # network.services writes each row as: the scalar metrics, the roles in ROLES order,
-    # then sector_ties; COPY maps them onto METRIC_COLUMNS by position.
+    # network.services writes each row as: the scalar metrics, the roles in BrokerageRole
+    # order, then sector_ties; COPY maps them onto METRIC_COLUMNS by position.
+    ROLES = BrokerageRole.values
     assert METRIC_COLUMNS[-1 - len(ROLES) : -1] == list(ROLES)

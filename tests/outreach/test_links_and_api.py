@@ -15,7 +15,7 @@ from crm.selectors.consent import consent_states
 from outreach.models import Invitation, Mailing
 from outreach.services.invitations import invitation_reminders_due
 from outreach.services.mailings import follow_up_set, follow_ups_due, mailings_due
-from outreach.services.sending import outbox_work
+from outreach.services.sending.work import outbox_work
 from outreach.tokens import invitation_token, unsubscribe_token
 
 pytestmark = pytest.mark.django_db
@@ -318,13 +318,16 @@ def test_purpose_and_template_must_match(forum_world, coordinator_api):
 def test_duplicate_addresses_are_left_out(forum_world):
     from crm.services.consent import consent_record
     from crm.services.contacts import contact_create
-    from outreach.audience import recipients
+    from outreach.audience import ContactsAudience
+    from outreach.selectors import recipient_list
 
     twin = contact_create(given_name="Twin", email="e.mma+news@gmail.com")
     first = contact_create(given_name="First", email="emma@gmail.com")
     for contact in (twin, first):
         consent_record(contact=contact, purpose="forum_updates", granted=True, source="form")
-    rows = recipients(audience={"contacts": [twin.pk, first.pk]}, purpose="forum_updates")
+    rows = recipient_list(
+        audience=ContactsAudience(contacts=(twin.pk, first.pk)), purpose="forum_updates"
+    )
     assert [r.reason for r in rows] == ["", "duplicate"]
 
 

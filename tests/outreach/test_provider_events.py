@@ -4,9 +4,10 @@ import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
 from crm.models import Consent
+from outreach.audience import ForumAudience
 from outreach.models import EmailHold, OutboxMessage
 from outreach.services.mailings import mailing_create, mailing_start
-from outreach.services.sending import outbox_work
+from outreach.services.sending.work import outbox_work
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_bounces_mark_the_message_and_hold_the_address_after_enough_of_them(
     forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
 ):
     settings.OUTREACH_HOLD_AFTER_BOUNCES = 2
-    audience = {"forum": forum_world["forum"].pk, "status": ["attended"]}
+    audience = ForumAudience(forum=forum_world["forum"].pk, statuses=("attended",))
     mailing = mailing_create(
         name="M", purpose="forum_updates", template=forum_world["template"], audience=audience
     )

@@ -7,19 +7,21 @@ import pytest
 from django.db import transaction
 
 from crm.services.consent import consent_record
+from outreach.audience import ForumAudience
 from outreach.models import EmailHold, Mailing, OutboxMessage
 from outreach.services.mailings import mailing_cancel, mailing_create, mailing_start
-from outreach.services.sending import RateLimiter, outbox_work
+from outreach.services.sending.rate_limit import RateLimiter
+from outreach.services.sending.work import outbox_work
 
 pytestmark = pytest.mark.django_db
 
 
-def make_mailing(world, **audience):
+def make_mailing(world):
     return mailing_create(
         name="Thanks",
         purpose="forum_updates",
         template=world["template"],
-        audience=audience or {"forum": world["forum"].pk, "status": ["attended"]},
+        audience=ForumAudience(forum=world["forum"].pk, statuses=("attended",)),
     )
 
 
@@ -261,14 +263,14 @@ def test_a_worker_that_outlived_its_lease_sends_nothing_another_worker_took(
 ):
     from django.utils import timezone
 
-    from outreach.services.sending import _claim, outbox_requeue_expired
+    from outreach.services.sending.claims import outbox_claim, outbox_requeue_expired
 
     mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
-    assert len(_claim(mailing.pk, 20, "slow")) == 3
+    assert len(outbox_claim(mailing_id=mailing.pk, size=20, token="slow")) == 3
     # The slow worker's lease runs out; the rows go back and a second worker claims them.
     OutboxMessage.objects.filter(mailing=mailing).update(lease_until=timezone.now())
     outbox_requeue_expired()
-    assert len(_claim(mailing.pk, 20, "fresh")) == 3
+    assert len(outbox_claim(mailing_id=mailing.pk, size=20, token="fresh")) == 3
     rows = list(
         OutboxMessage.objects.filter(mailing=mailing, claim="fresh").select_related("contact")
     )
@@ -285,7 +287,7 @@ def test_a_worker_that_outlived_its_lease_sends_nothing_another_worker_took(
 def send_batch_rows(rows, mailing, token, limiter, claimed_at=None):
     from outreach.messages import mailing_fields
     from outreach.rendering import compile_translation
-    from outreach.services.sending import Sender
+    from outreach.services.sending.sender import Sender
 
     compiled = {t.language: compile_translation(t) for t in mailing.template.translations.all()}
     sender = Sender(mailing, compiled, mailing_fields(mailing), limiter, token=token)
@@ -299,11 +301,11 @@ def send_batch_rows(rows, mailing, token, limiter, claimed_at=None):
 def test_an_opt_out_or_a_cancel_during_a_slow_batch_is_seen_before_the_next_message(
     forum_world, smtp_sink, settings, django_capture_on_commit_callbacks
 ):
-    from outreach.services.sending import _claim
+    from outreach.services.sending.claims import outbox_claim
 
     settings.OUTREACH_RECHECK_SECONDS = 0  # every message counts as "a while later"
     mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
-    _claim(mailing.pk, 20, "w")
+    outbox_claim(mailing_id=mailing.pk, size=20, token="w")
     rows = list(OutboxMessage.objects.filter(mailing=mailing, status="sending").order_by("pk"))
     last = rows[-1].contact
 
@@ -315,7 +317,7 @@ def test_an_opt_out_or_a_cancel_during_a_slow_batch_is_seen_before_the_next_mess
     assert OutboxMessage.objects.get(pk=rows[-1].pk).reason == "opted_out"
 
     again = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
-    _claim(again.pk, 20, "w2")
+    outbox_claim(mailing_id=again.pk, size=20, token="w2")
 
     def cancel():
         Mailing.objects.filter(pk=again.pk).update(status="cancelled")
@@ -370,6 +372,26 @@ def test_the_current_address_is_used_and_a_removed_one_is_not_written_to(
     assert (rows["Emma"].status, rows["Emma"].reason) == ("suppressed", "no_email")
 
 
+def test_holds_are_checked_on_the_address_a_message_would_go_to_now(
+    forum_world, smtp_sink, django_capture_on_commit_callbacks
+):
+    """The send loop asks the preview's question (outreach.exclusions) of the current
+    address: a corrected address on hold is not written to, and a frozen one put on hold
+    after its correction does not stop the message."""
+    from crm.models import Contact
+
+    mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
+    EmailHold.objects.create(email="ivan.new@example.org", held=True)
+    EmailHold.objects.create(email="emma@example.org", held=True)
+    Contact.objects.filter(email="ivan@example.org").update(email="ivan.new@example.org")
+    Contact.objects.filter(email="emma@example.org").update(email="emma.new@example.org")
+    outbox_work(mailing_id=mailing.pk)
+    assert statuses(mailing)["Ivan"] == ("suppressed", "on_hold")
+    assert statuses(mailing)["Emma"] == ("sent", "")
+    assert smtp_sink.handler.recipients["ivan.new@example.org"] == 0
+    assert smtp_sink.handler.recipients["emma.new@example.org"] == 1
+
+
 def test_the_sweep_leaves_rows_waiting_for_their_backoff_alone(
     forum_world, smtp_sink, django_capture_on_commit_callbacks
 ):
@@ -400,7 +422,7 @@ def big_mailing(size: int):
             name="Thanks",
             purpose="forum_updates",
             template=template,
-            audience={"forum": forum.pk, "status": ["attended"]},
+            audience=ForumAudience(forum=forum.pk, statuses=("attended",)),
         )
     )
 
@@ -422,12 +444,12 @@ def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
 ):
     import threading
 
-    from outreach.services import sending
+    from outreach.services.sending import sender
 
     needs_threads(settings)
     mailing = big_mailing(60)
     seen = []  # (step, thread) at each message's last line and at each record
-    content_end, record_sent = sending.content_end, sending.Sender.record_sent
+    content_end, record_sent = sender.content_end, sender.Sender.record_sent
 
     def watched_end(smtp):
         seen.append(("end", threading.get_ident()))
@@ -438,8 +460,8 @@ def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
         seen.append(("record", threading.get_ident()))
         return record_sent(self, row)
 
-    monkeypatch.setattr(sending, "content_end", watched_end)
-    monkeypatch.setattr(sending.Sender, "record_sent", watched_record)
+    monkeypatch.setattr(sender, "content_end", watched_end)
+    monkeypatch.setattr(sender.Sender, "record_sent", watched_record)
     result = outbox_work(mailing_id=mailing.pk)
     assert result["sent"] == 60
     assert result["done"]
@@ -455,18 +477,18 @@ def test_sender_threads_share_a_mailing_and_take_turns_for_each_acceptance(
 def test_once_a_send_cannot_be_recorded_no_other_thread_has_a_message_accepted(
     smtp_sink, settings, monkeypatch
 ):
-    from outreach.services import sending
+    from outreach.services.sending import sent_record
 
     needs_threads(settings)
     mailing = big_mailing(60)
-    statement, calls = sending._sent_statement, []
+    statement, calls = sent_record.sent_statement, []
 
     def failing_from_the_tenth():
         calls.append(1)
         broken = "UPDATE no_such_table SET a = %s, b = %s, c = %s, d = %s, e = %s, f = %s"
         return statement() if len(calls) < 10 else broken
 
-    monkeypatch.setattr(sending, "_sent_statement", failing_from_the_tenth)
+    monkeypatch.setattr(sent_record, "sent_statement", failing_from_the_tenth)
     with pytest.raises(Exception, match="no_such_table"):
         outbox_work(mailing_id=mailing.pk)
     sent = OutboxMessage.objects.filter(mailing=mailing, status="sent").count()
@@ -502,11 +524,11 @@ def test_a_row_taken_over_while_its_sender_waited_for_its_turn_is_not_sent(
 
     from django.utils import timezone
 
-    from outreach.services import sending
+    from outreach.services.sending import sender
 
     settings.OUTREACH_LEASE_SECONDS = 0  # every check finds half the lease gone
     mailing = freeze(make_mailing(forum_world), django_capture_on_commit_callbacks)
-    content_send, taken = sending.content_send, []
+    content_send, taken = sender.content_send, []
 
     def another_worker_takes_the_first(smtp, data):
         content_send(smtp, data)
@@ -517,7 +539,7 @@ def test_a_row_taken_over_while_its_sender_waited_for_its_turn_is_not_sent(
             )
             taken.append(row.pk)
 
-    monkeypatch.setattr(sending, "content_send", another_worker_takes_the_first)
+    monkeypatch.setattr(sender, "content_send", another_worker_takes_the_first)
     stats = outbox_work(mailing_id=mailing.pk)
     assert stats["lost_claim"] == 1
     assert stats["sent"] == 2

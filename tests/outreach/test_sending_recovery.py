@@ -8,9 +8,11 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
+from outreach.audience import ForumAudience
 from outreach.models import OutboxMessage
-from outreach.services import sending
-from outreach.services.sending import Sender, outbox_work
+from outreach.services.sending import sent_record, work
+from outreach.services.sending.sender import Sender
+from outreach.services.sending.work import outbox_work
 from tests.outreach.test_sending import big_mailing
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def database_goes_away_once(monkeypatch):
     """The record of the fourth accepted message fails as a restart would make it fail;
     the database is back by the time the sender asks."""
-    statement, calls = sending._sent_statement, []
+    statement, calls = sent_record.sent_statement, []
 
     def failing_once():
         calls.append(1)
@@ -28,10 +30,10 @@ def database_goes_away_once(monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return statement()
 
-    monkeypatch.setattr(sending, "_sent_statement", failing_once)
-    monkeypatch.setattr(sending, "database_lost", lambda e: isinstance(e, OperationalError)
+    monkeypatch.setattr(sent_record, "sent_statement", failing_once)
+    monkeypatch.setattr(work, "database_lost", lambda e: isinstance(e, OperationalError)
                         or isinstance(e.__cause__, OperationalError))  # fmt: skip
-    monkeypatch.setattr(sending, "database_wait", lambda patience=0: True)
+    monkeypatch.setattr(work, "database_wait", lambda patience=0: True)
 
 
 def test_a_message_accepted_while_the_database_was_away_is_recorded_not_sent_again(
@@ -91,7 +93,7 @@ def test_unstarted_rows_go_back_at_once_and_rows_past_their_last_line_do_not(smt
 def test_under_a_rate_limit_a_sender_waits_for_redis_rather_than_exceed_it():
     import redis
 
-    from outreach.services.sending import RateLimiter
+    from outreach.services.sending.rate_limit import RateLimiter
 
     class RedisComingBack:
         def __init__(self):
@@ -166,7 +168,7 @@ def test_send_now_while_the_broker_is_away_is_no_error_and_the_sweep_sends_it(
 
     mailing = mailing_create(
         name="Thanks", purpose="forum_updates", template=forum_world["template"],
-        audience={"forum": forum_world["forum"].pk},
+        audience=ForumAudience(forum=forum_world["forum"].pk),
     )  # fmt: skip
 
     def broker_away(*args, **kwargs):

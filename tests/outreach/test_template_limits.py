@@ -4,9 +4,10 @@ into the HTML unescaped. Each is refused when the template is saved, with the re
 
 import pytest
 
+from outreach.audience import ForumAudience
 from outreach.models import MessageTemplate, OutboxMessage, TemplateTranslation
 from outreach.services.mailings import mailing_create, mailing_start
-from outreach.services.sending import outbox_work
+from outreach.services.sending.work import outbox_work
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_a_message_that_still_renders_too_much_is_not_sent(forum_world, settings
     settings.OUTREACH_MAX_RENDERED_CHARS = 1000
     mailing = mailing_create(
         name="Old", purpose="forum_updates", template=template,
-        audience={"forum": forum_world["forum"].pk},
+        audience=ForumAudience(forum=forum_world["forum"].pk),
     )  # fmt: skip
     settings.OUTREACH_WORKERS_PER_MAILING = 0
     mailing_start(mailing=mailing)

@@ -9,6 +9,7 @@ from django.urls import URLPattern, reverse
 
 from crm.models import Contact, Participation
 from crm.services.forums import forum_document_create
+from outreach.audience import ForumAudience
 from outreach.services.mailings import mailing_create
 from tests.documents import pdf_bytes, upload
 from tests.factories import UserFactory
@@ -26,7 +27,7 @@ def every_page(world) -> dict[str, tuple[str, str]]:
     )
     mailing = mailing_create(
         name="Thanks", purpose="forum_updates", template=world["thanks"],
-        audience={"forum": forum.pk},
+        audience=ForumAudience(forum=forum.pk),
     )  # fmt: skip
     return {
         "dashboard": ("get", reverse("web:dashboard")),

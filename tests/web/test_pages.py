@@ -287,6 +287,7 @@ def test_the_audience_builder_counts_recipients_and_exclusions_before_saving(
 def test_mailing_pages_run_the_same_number_of_queries_whatever_the_audience(
     coordinator_client, smtp_sink, django_capture_on_commit_callbacks
 ):
+    from outreach.audience import ForumAudience
     from outreach.services.mailings import mailing_create, mailing_start
 
     counts = []
@@ -294,7 +295,7 @@ def test_mailing_pages_run_the_same_number_of_queries_whatever_the_audience(
         world = build_world(people=people, forums=3, tag=tag)
         mailing = mailing_create(
             name=f"Thanks{tag}", purpose="forum_updates", template=world["thanks"],
-            audience={"forum": world["forums"][0].pk, "status": ["attended"]},
+            audience=ForumAudience(forum=world["forums"][0].pk, statuses=("attended",)),
         )  # fmt: skip
         url = reverse("web:mailing", args=[mailing.pk])
         draft = count_queries(coordinator_client, url)

@@ -1,21 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.exports import csv_response
-from crm.filters import ContactFilter
-from crm.models import ConsentPurpose, Contact, Participation, WorkingGroupMembership
-from crm.selectors.contacts import contact_queryset, contacts_attach_consent
-from crm.selectors.history import contact_history
+from crm.models import ConsentPurpose, Contact
+from crm.selectors import contacts as crm_contacts
+from crm.selectors.contacts import contact_queryset, contact_records, contacts_attach_consent
 from crm.services.contacts import contact_create, contact_update
-from engagement.models import ContactEngagement, EngagementLevel
-from engagement.selectors import engagement_snapshot_select
-from network.models import ActorMetrics, NetworkTie
-from network.selectors import snapshot_select
-from outreach.models import Invitation, OutboxMessage
+from engagement.models import EngagementLevel
+from engagement.selectors import contact_engagement_history, contacts_with_engagement
+from network.selectors import contact_position
+from outreach.selectors import contact_emails, contact_invitations
 from web.access import changes, may, page
 from web.forms import ContactFilterForm, ContactForm
 from web.paging import paginate, query_without, sort
@@ -32,31 +29,14 @@ SORTS = {
 
 def _filtered(request):
     """The contact list as filtered on the page: the API's FilterSet, plus the engagement
-    level and score from the latest snapshot (one subquery each)."""
+    level and score from the latest snapshot."""
     form = ContactFilterForm(request.GET or None)
-    params = request.GET.copy()
-    for key in list(params):
-        if key not in ContactFilter.base_filters or not params.get(key):
-            del params[key]
-    filterset = ContactFilter(params, queryset=contact_queryset())
-    if (form.is_bound and not form.is_valid()) or not filterset.is_valid():
+    if form.is_bound and not form.is_valid():
         # A filter that cannot be applied shows nothing (and says why), never everyone.
         return form, Contact.objects.none(), "name"
-    queryset = filterset.qs
-    snapshot = engagement_snapshot_select()
-    if snapshot is not None:
-        row = ContactEngagement.objects.filter(snapshot=snapshot, contact=OuterRef("pk"))
-        queryset = queryset.annotate(
-            engagement_score=Subquery(row.values("score")[:1]),
-            engagement_level=Subquery(row.values("level")[:1]),
-        )
-        if request.GET.get("level"):
-            queryset = queryset.filter(engagement_level=request.GET["level"])
-    else:
-        queryset = queryset.annotate(
-            engagement_score=Subquery(ContactEngagement.objects.none().values("score")[:1]),
-            engagement_level=Subquery(ContactEngagement.objects.none().values("level")[:1]),
-        )
+    queryset = contacts_with_engagement(
+        crm_contacts.contact_list(filters=request.GET), level=request.GET.get("level", "")
+    )
     queryset, current_sort = sort(request, queryset, SORTS, "name")
     return form, queryset, current_sort
 
@@ -145,64 +125,29 @@ def _csv(queryset):
 def contact_detail(request, pk: int):
     contact = get_object_or_404(contact_queryset(), pk=pk)
     contacts_attach_consent([contact])
-    participations = list(
-        Participation.objects.filter(contact=contact)
-        .select_related("forum", "organisation")
-        .order_by("-forum__date")
-    )
-    memberships = list(
-        WorkingGroupMembership.objects.filter(contact=contact)
-        .select_related("working_group")
-        .order_by("-joined_on")
-    )
-    engagement = list(
-        ContactEngagement.objects.filter(contact=contact, snapshot__status="done")
-        .select_related("snapshot")
-        .order_by("snapshot__as_of", "snapshot_id")
-    )
-    network = snapshot_select()
-    position = ties = None
-    if network is not None:
-        position = ActorMetrics.objects.filter(snapshot=network, contact=contact).first()
-        ties = list(
-            NetworkTie.objects.filter(snapshot=network)
-            .filter(Q(source=contact) | Q(target=contact))
-            .select_related("source", "target")
-            .order_by("-weight", "-newman_weight")[:10]
-        )
-        for tie in ties:
-            tie.other = tie.target if tie.source_id == contact.pk else tie.source
-            tie.together = int(tie.weight)
+    records = contact_records(contact)
+    engagement = contact_engagement_history(contact.pk)
+    position, ties = contact_position(contact.pk)
     return render(
         request,
         "web/contacts/detail.html",
         {
             "section": "contacts",
             "contact": contact,
-            "affiliations": list(
-                contact.affiliations.select_related("organisation").order_by("-start_date")
-            ),
-            "participations": participations,
-            "memberships": memberships,
+            "affiliations": records.affiliations,
+            "participations": records.participations,
+            "memberships": records.memberships,
             "engagement": engagement[-1] if engagement else None,
             "engagement_history": {
                 "labels": [str(e.snapshot.as_of) for e in engagement],
                 "scores": [round(e.score or 0, 3) for e in engagement],
             },
             "position": position,
-            "ties": ties or [],
-            "consents": list(contact.consents.order_by("-recorded_at", "-id")),
-            "emails": list(
-                OutboxMessage.objects.filter(contact=contact)
-                .select_related("mailing")
-                .order_by("-id")[:50]
-            ),
-            "invitations": list(
-                Invitation.objects.filter(contact=contact)
-                .select_related("working_group")
-                .order_by("-created")
-            ),
-            "history": contact_history(contact)[:50],
+            "ties": ties,
+            "consents": records.consents,
+            "emails": contact_emails(contact.pk),
+            "invitations": contact_invitations(contact.pk),
+            "history": records.history,
             "can_edit": may(request.user, "crm.change_contact"),
         },
     )

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from crm.selectors.counts import headline_counts
+from crm.selectors.forums import recent_forums, upcoming_forums
 from web import selectors
 from web.access import page
 
@@ -16,18 +17,14 @@ from web.access import page
     "outreach.view_mailing",
 )
 def dashboard(request):
-    forums = selectors.recent_forums()
-    _snapshot, lapsed = selectors.lapsed_regulars(
-        missed=settings.ENGAGEMENT_LAPSED_MISSED,
-        min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS,
-        limit=8,
-    )
+    forums = recent_forums()
+    _snapshot, lapsed = selectors.lapsed_regulars(limit=8)
     growth = selectors.network_growth()
     return render(
         request,
         "web/dashboard.html",
         {
-            "counts": selectors.headline_counts(),
+            "counts": headline_counts(),
             "sector_mix": selectors.sector_mix_chart(forums),
             "growth": growth,
             "growth_chart": {
@@ -39,6 +36,6 @@ def dashboard(request):
             "brokers": selectors.top_brokers(),
             "lapsed": lapsed,
             "mailings": selectors.mailings_in_progress(),
-            "upcoming": selectors.upcoming_forums(),
+            "upcoming": upcoming_forums(),
         },
     )

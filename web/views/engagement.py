@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
@@ -16,17 +15,21 @@ from engagement.selectors import (
     engagement_snapshot_select,
     forum_balance,
     lapsed_queryset,
+    lapsed_rule,
 )
 from engagement.services import lapsed_list_save
 from web.access import changes, may, page
 from web.selectors import forum_label
 
 
-def _missed(params) -> int:
+def _missed(params, snapshot) -> int:
+    """The page's ``missed`` (1 to 50); the snapshot's own rule when not given or not a
+    number."""
+    default = lapsed_rule(snapshot)["missed"]
     try:
-        return max(1, min(50, int(params.get("missed", settings.ENGAGEMENT_LAPSED_MISSED))))
-    except ValueError:
-        return settings.ENGAGEMENT_LAPSED_MISSED
+        return max(1, min(50, int(params["missed"])))
+    except (KeyError, ValueError):
+        return default
 
 
 def _cell(table, cohort: int, forum: int):
@@ -46,7 +49,7 @@ def _cell(table, cohort: int, forum: int):
     "engagement.view_contactengagement",
     "crm.view_participation",
 )
-def engagement(request):
+def engagement_overview(request):
     programmes = list(
         Programme.objects.annotate(forum_count=Count("forums")).order_by("-forum_count", "name")
     )
@@ -73,13 +76,11 @@ def engagement(request):
         heat_labels = labels
     else:
         heat_labels = []
-    missed = _missed(request.GET)
     snapshot = engagement_snapshot_select()
+    missed = _missed(request.GET, snapshot)
     lapsed, lapsed_total = [], 0
     if snapshot is not None:
-        rows = lapsed_queryset(
-            snapshot, missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS
-        )
+        rows = lapsed_queryset(snapshot, missed=missed)
         lapsed, lapsed_total = list(rows[:200]), rows.count()
     return render(
         request,
@@ -108,7 +109,7 @@ def lapsed_email(request):
     if snapshot is None:
         messages.error(request, _("Engagement has not been computed yet."))
         return redirect("web:engagement")
-    missed = _missed(request.POST)
+    missed = _missed(request.POST, snapshot)
     with transaction.atomic():
         contact_list = lapsed_list_save(snapshot=snapshot, missed=missed, created_by=request.user)
     query = urlencode(

@@ -1,62 +1,33 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.models import (
-    Forum,
-    Participation,
-    ParticipationRole,
-    ParticipationStatus,
-    Programme,
-    Sector,
-)
-from crm.normalisation import search_terms
+from crm.models import Forum, Participation, ParticipationRole, ParticipationStatus, Sector
+from crm.selectors.counts import forum_participation_counts
+from crm.selectors.forums import forum_detail_queryset, forums_by_programme
+from crm.selectors.participation import forum_check_in_rows
 from crm.services.participation import participation_update
-from engagement.selectors import balance, represented_sector
-from network.models import ForumGrowth
-from network.selectors import snapshot_select
-from outreach.models import FollowUp
-from outreach.selectors import outbox_counts
+from engagement.selectors import attended_by_sector_and_role, balance
+from network.selectors import forum_growth_of, snapshot_select
+from outreach.selectors import forum_follow_up
 from web.access import changes, may, page
 from web.forms import AttendanceForm, BulkAttendanceForm
 
 
 @page("crm.view_forum")
 def forum_list(request):
-    programmes = list(Programme.objects.order_by("-start_year", "name"))
-    forums = list(
-        Forum.objects.select_related("programme")
-        .annotate(
-            attended=Count("participations", filter=Q(participations__status="attended")),
-            registered=Count("participations", filter=~Q(participations__status="cancelled")),
-        )
-        .order_by("-date", "-pk")
+    return render(
+        request, "web/forums/list.html", {"section": "forums", "groups": forums_by_programme()}
     )
-    groups = [(p, [f for f in forums if f.programme_id == p.pk]) for p in programmes]
-    loose = [f for f in forums if f.programme_id is None]
-    if loose:
-        groups.append((None, loose))
-    return render(request, "web/forums/list.html", {"section": "forums", "groups": groups})
 
 
 def _sector_role_table(forum: Forum) -> tuple[list, list, dict[str, int]]:
-    """Attendees by the sector they represented × role, and per sector, from one grouped
-    query."""
-    rows = (
-        Participation.objects.filter(forum=forum, status=ParticipationStatus.ATTENDED)
-        .annotate(represented=represented_sector())
-        .values_list("represented", "role")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    table: dict[str, dict[str, int]] = {}
-    for sector, role, n in rows:
-        table.setdefault(sector or Sector.OTHER, {})[role] = n
+    """Attendees by the sector they represented × role, and per sector."""
+    table = attended_by_sector_and_role(forum.pk)
     roles = sorted({role for per in table.values() for role in per})
     rows = [
         (Sector(s).label, [per.get(r, 0) for r in roles], sum(per.values()))
@@ -78,23 +49,15 @@ def _sector_role_table(forum: Forum) -> tuple[list, list, dict[str, int]]:
     "outreach.view_outboxmessage",
 )
 def forum_detail(request, pk: int):
-    forum = get_object_or_404(Forum.objects.select_related("programme"), pk=pk)
+    forum = get_object_or_404(forum_detail_queryset(), pk=pk)
     table, roles, by_sector = _sector_role_table(forum)
     targets = (forum.programme.sector_targets or {}) if forum.programme else {}
     snapshot = snapshot_select()
-    growth = (
-        ForumGrowth.objects.filter(snapshot=snapshot, forum=forum).first() if snapshot else None
-    )
-    follow_up = FollowUp.objects.filter(forum=forum).select_related("mailing", "template").first()
-    follow_up_counts = None
-    if follow_up and follow_up.mailing_id:
-        follow_up_counts = outbox_counts([follow_up.mailing_id])[follow_up.mailing_id]
+    growth = forum_growth_of(snapshot, forum.pk)
+    follow_up, follow_up_counts = forum_follow_up(forum.pk)
     statuses = {
         ParticipationStatus(status).label: n
-        for status, n in Participation.objects.filter(forum=forum)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
+        for status, n in forum_participation_counts([forum.pk])[forum.pk].items()
     }
     shares = balance(by_sector, targets)
     sector_rows = [
@@ -109,7 +72,7 @@ def forum_detail(request, pk: int):
         {
             "section": "forums",
             "forum": forum,
-            "partners": list(forum.partner_links.select_related("organisation")),
+            "partners": list(forum.partner_links.all()),
             "documents": list(forum.documents.all()),
             "table": table,
             "roles": roles,
@@ -132,18 +95,8 @@ CHECK_IN_ROWS = 200
 def forum_check_in(request, pk: int):
     """Check-in on the day, from a phone: search a name, tap to mark attended."""
     forum = get_object_or_404(Forum, pk=pk)
-    participations = Participation.objects.filter(forum=forum).select_related("contact")
     query = request.GET.get("q", "").strip()
-    if "@" in query:
-        participations = participations.filter(contact__email__icontains=query)
-    else:
-        for term in search_terms(query):  # every word, in Cyrillic or Latin
-            participations = participations.filter(contact__search_key__contains=term)
-    rows = list(
-        participations.order_by("contact__family_name", "contact__given_name")[: CHECK_IN_ROWS + 1]
-    )
-    more = len(rows) > CHECK_IN_ROWS
-    rows = rows[:CHECK_IN_ROWS]
+    rows, more = forum_check_in_rows(forum, query=query, limit=CHECK_IN_ROWS)
     template = (
         "web/forums/_checkin_rows.html"
         if request.headers.get("HX-Request")

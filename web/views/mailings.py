@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,15 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import Contact, Language
-from outreach.audience import AudienceError, recipients
-from outreach.models import (
-    Mailing,
-    MailingStatus,
-    OutboxMessage,
-    OutboxStatus,
-    SuppressionReason,
-)
-from outreach.selectors import outbox_counts
+from outreach.audience import mailing_audience
+from outreach.models import Mailing, MailingStatus, OutboxMessage, OutboxStatus
+from outreach.selectors import outbox_counts, recipient_list, recipient_summary
 from outreach.services.mailings import (
     language_among,
     mailing_cancel,
@@ -83,18 +75,11 @@ def audience_preview(request):
     if "audience_kind" in form.cleaned_data and "purpose" in form.cleaned_data:
         try:
             audience = form.audience()
-            everyone = recipients(audience=audience, purpose=form.cleaned_data["purpose"])
-        except (ValidationError, AudienceError) as error:
-            context["problem"] = "; ".join(getattr(error, "messages", [str(error)]))
+            everyone = recipient_list(audience=audience, purpose=form.cleaned_data["purpose"])
+        except ValidationError as error:
+            context["problem"] = "; ".join(error.messages)
         else:
-            excluded = Counter(r.reason for r in everyone if r.reason)
-            context.update(
-                ready=True,
-                will_receive=len(everyone) - sum(excluded.values()),
-                excluded_reasons=[
-                    (SuppressionReason(reason).label, n) for reason, n in excluded.most_common()
-                ],
-            )
+            context.update(ready=True, summary=recipient_summary(everyone))
     return render(request, "web/mailings/_audience_preview.html", context)
 
 
@@ -116,22 +101,9 @@ def mailing_detail(request, pk: int):
     }
     if mailing.status in ("draft", "scheduled"):
         # Before sending: who would get it, and who is left out and why.
-        everyone = recipients(audience=mailing.audience, purpose=mailing.purpose)
-        excluded = [r for r in everyone if r.reason]
-        context["will_receive"] = len(everyone) - len(excluded)
-        context["excluded_reasons"] = [
-            (SuppressionReason(reason).label, n)
-            for reason, n in Counter(r.reason for r in excluded).most_common()
-        ]
-
-        context["excluded"] = [
-            {
-                "contact_id": r.contact_id,
-                "name": r.name,
-                "reason": SuppressionReason(r.reason).label,
-            }
-            for r in excluded[:100]
-        ]
+        everyone = recipient_list(audience=mailing_audience(mailing), purpose=mailing.purpose)
+        context["summary"] = recipient_summary(everyone)
+        context["excluded"] = [r for r in everyone if r.reason][:100]
         languages = {t.language for t in mailing.template.translations.all()}
         context["previews"] = _previews(mailing, everyone, languages)
     else:
@@ -164,12 +136,7 @@ def _previews(mailing, everyone, languages) -> list:
 @require_POST
 @changes("outreach.change_mailing")
 def mailing_send(request, pk: int):
-    mailing = get_object_or_404(Mailing, pk=pk)
-    try:
-        with transaction.atomic():
-            mailing_start(mailing=mailing)
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
+    _mailing_change(request, mailing_start, mailing=get_object_or_404(Mailing, pk=pk))
     return redirect("web:mailing", pk=pk)
 
 
@@ -180,15 +147,12 @@ def mailing_schedule_view(request, pk: int):
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a time or a number of days after the forum."))
-        return redirect("web:mailing", pk=pk)
-    try:
-        with transaction.atomic():
-            mailing_schedule(
-                mailing=mailing, **{k: v for k, v in form.cleaned_data.items() if v is not None}
-            )
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
-    else:
+    elif _mailing_change(
+        request,
+        mailing_schedule,
+        mailing=mailing,
+        **{k: v for k, v in form.cleaned_data.items() if v is not None},
+    ):
         messages.success(request, _("Scheduled."))
     return redirect("web:mailing", pk=pk)
 
@@ -196,10 +160,16 @@ def mailing_schedule_view(request, pk: int):
 @require_POST
 @changes("outreach.change_mailing")
 def mailing_cancel_view(request, pk: int):
-    mailing = get_object_or_404(Mailing, pk=pk)
+    _mailing_change(request, mailing_cancel, mailing=get_object_or_404(Mailing, pk=pk))
+    return redirect("web:mailing", pk=pk)
+
+
+def _mailing_change(request, service, **arguments) -> bool:
+    """Run a mailing service; a refusal becomes a message on the next page."""
     try:
         with transaction.atomic():
-            mailing_cancel(mailing=mailing)
+            service(**arguments)
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
-    return redirect("web:mailing", pk=pk)
+        return False
+    return True

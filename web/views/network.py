@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Sector
-from network.models import ForumGrowth
-from network.selectors import broker_queryset, sector_matrix, snapshot_select
+from network.metrics import BrokerageRole
+from network.selectors import broker_queryset, forum_growth_list, sector_matrix, snapshot_select
 from web.access import may, page
 
 METRIC_LABELS = {
@@ -17,11 +17,7 @@ METRIC_LABELS = {
     "cross_sector_ties": _("Cross-sector ties"),
     "sectors_reached": _("Sectors reached"),
     "ei_index": _("E-I index"),
-    "coordinator": _("Brokerage: coordinator"),
-    "gatekeeper": _("Brokerage: gatekeeper"),
-    "representative": _("Brokerage: representative"),
-    "consultant": _("Brokerage: consultant"),
-    "liaison": _("Brokerage: liaison"),
+    **{role.value: role.label for role in BrokerageRole},
 }
 
 
@@ -30,13 +26,10 @@ def explorer(request):
     """The page itself is light: the graph comes from /api/v1/network/graph/ (stored
     snapshot, positions fixed per snapshot) and is drawn with WebGL in the browser."""
     snapshot = snapshot_select()
-    forums = []
+    forums = forum_growth_list(snapshot)
     brokers = []
     matrix = None
     if snapshot is not None:
-        forums = list(
-            ForumGrowth.objects.filter(snapshot=snapshot).select_related("forum").order_by("rank")
-        )
         brokers = list(broker_queryset(snapshot)[:15])
         matrix = sector_matrix(snapshot)
         names = dict(Sector.choices)

@@ -1,13 +1,11 @@
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from crm.filters import OrganisationFilter
-from crm.models import Affiliation, Forum, Organisation, Participation
+from crm.models import Organisation
+from crm.selectors import organisations as crm_organisations
 from crm.selectors.counts import organisation_people_counts
-from engagement.models import OrganisationEngagement
-from engagement.selectors import engagement_snapshot_select
-from network.models import OrganisationMetrics
-from network.selectors import snapshot_select
+from crm.selectors.organisations import organisation_affiliations, organisation_forums
+from engagement.selectors import organisation_engagement
+from network.selectors import organisation_metrics
 from web.access import page
 from web.paging import paginate, query_without, sort
 
@@ -16,11 +14,7 @@ SORTS = {"name": "name", "sector": "sector", "city": "city"}
 
 @page("crm.view_organisation")
 def organisation_list(request):
-    params = request.GET.copy()
-    for key in list(params):
-        if key not in OrganisationFilter.base_filters or not params.get(key):
-            del params[key]
-    queryset = OrganisationFilter(params, queryset=Organisation.objects.all()).qs
+    queryset = crm_organisations.organisation_list(filters=request.GET)
     queryset, current_sort = sort(request, queryset, SORTS, "name")
     organisations = paginate(request, queryset)
     people = organisation_people_counts([o.pk for o in organisations])
@@ -45,36 +39,7 @@ def organisation_list(request):
 @page("crm.view_organisation", "crm.view_affiliation", "network.view_organisationmetrics")
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
-    affiliations = list(
-        Affiliation.objects.filter(organisation=organisation)
-        .select_related("contact")
-        .order_by("end_date", "-start_date", "contact__family_name")
-    )
-    people_at = dict(
-        Participation.objects.filter(organisation=organisation, status="attended")
-        .values_list("forum_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    forums = list(Forum.objects.filter(pk__in=people_at).order_by("-date"))
-    for forum in forums:
-        forum.people = people_at[forum.pk]
-    engagement_snapshot = engagement_snapshot_select()
-    engagement = (
-        OrganisationEngagement.objects.filter(
-            snapshot=engagement_snapshot, organisation=organisation
-        ).first()
-        if engagement_snapshot
-        else None
-    )
-    network_snapshot = snapshot_select()
-    metrics = (
-        OrganisationMetrics.objects.filter(
-            snapshot=network_snapshot, organisation=organisation
-        ).first()
-        if network_snapshot
-        else None
-    )
+    affiliations = organisation_affiliations(organisation)
     return render(
         request,
         "web/organisations/detail.html",
@@ -83,8 +48,8 @@ def organisation_detail(request, pk: int):
             "organisation": organisation,
             "current": [a for a in affiliations if a.end_date is None],
             "past": [a for a in affiliations if a.end_date is not None],
-            "forums": forums,
-            "engagement": engagement,
-            "metrics": metrics,
+            "forums": organisation_forums(organisation),
+            "engagement": organisation_engagement(organisation.pk),
+            "metrics": organisation_metrics(organisation.pk),
         },
     )

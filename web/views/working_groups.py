@@ -5,20 +5,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import WorkingGroup
-from crm.selectors.counts import working_group_member_counts
-from outreach.models import Invitation, MessageTemplate
+from crm.selectors.working_groups import working_group_members, working_groups_with_members
+from outreach.candidates import working_group_candidates
+from outreach.selectors import invitation_templates, working_group_invitations
 from outreach.services.invitations import invitations_send
 from web.access import changes, may, page
-from web.candidates import working_group_candidates
 from web.forms import InviteForm
 
 
 @page("crm.view_workinggroup")
 def working_group_list(request):
-    groups = list(WorkingGroup.objects.select_related("origin_forum").order_by("title"))
-    counts = working_group_member_counts([g.pk for g in groups])
-    for group in groups:
-        group.members_now = counts.get(group.pk, 0)
+    groups = working_groups_with_members()
     return render(
         request, "web/working_groups/list.html", {"section": "working_groups", "groups": groups}
     )
@@ -33,18 +30,10 @@ def working_group_detail(request, pk: int):
         {
             "section": "working_groups",
             "group": group,
-            "members": list(
-                group.memberships.select_related("contact").order_by("left_on", "joined_on")
-            ),
-            "invitations": list(
-                Invitation.objects.filter(working_group=group)
-                .select_related("contact")
-                .order_by("-created")
-            ),
+            "members": working_group_members(group),
+            "invitations": working_group_invitations(group.pk),
             "candidates": working_group_candidates(group),
-            "templates": list(
-                MessageTemplate.objects.filter(purpose="working_group").order_by("name")
-            ),
+            "templates": list(invitation_templates()),
             "can_invite": may(request.user, "outreach.add_invitation"),
         },
     )

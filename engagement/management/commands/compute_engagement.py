@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.jobs import SnapshotStatus
 from crm.models import Forum
 from engagement.models import EngagementSnapshot
 from engagement.services import engagement_snapshot_compute
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, as_of, history, if_missing, **options):
-        done = EngagementSnapshot.objects.filter(status="done")
+        done = EngagementSnapshot.objects.filter(status=SnapshotStatus.DONE)
         if if_missing and done.exists():
             self.stdout.write("Engagement already computed: nothing to do.")
             return

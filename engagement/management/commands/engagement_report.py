@@ -1,13 +1,14 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from crm.models import Programme
-from engagement.models import ContactEngagement, EngagementLevel
+from engagement.choices import EngagementLevel
+from engagement.models import ContactEngagement
 from engagement.selectors import (
     cohort_table,
     engagement_snapshot_select,
     forum_balance,
     lapsed_queryset,
+    lapsed_rule,
 )
 
 
@@ -34,10 +35,8 @@ class Command(BaseCommand):
                 f"  {(sector.sector or 'unknown'):<14} {sector.earlier_share:6.1%} → "
                 f"{sector.recent_share:6.1%}  ({sector.drift:+.1%}), lapsed {sector.lapsed}"
             )
-        missed = settings.ENGAGEMENT_LAPSED_MISSED
-        lapsed = lapsed_queryset(
-            snapshot, missed=missed, min_forums=settings.ENGAGEMENT_REGULAR_MIN_FORUMS
-        )
+        missed = lapsed_rule(snapshot)["missed"]
+        lapsed = lapsed_queryset(snapshot)
         self.stdout.write(self.style.MIGRATE_HEADING(f"Lapsed regulars (missed the last {missed})"))
         for row in lapsed[:10]:
             organisation = row.organisation.name if row.organisation else ""

@@ -3,9 +3,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.jobs import SnapshotStatus
 from crm.models import Forum, Programme
-from network.models import NetworkSnapshot, SnapshotStatus, SnapshotTrigger
-from network.services import analysis_parameters, network_snapshot_build
+from network.models import NetworkSnapshot
+from network.services import analysis_parameters, network_snapshot_compute
 
 
 class Command(BaseCommand):
@@ -43,17 +44,15 @@ class Command(BaseCommand):
         parameters = analysis_parameters(
             pivots=pivots, exact_limit=exact_limit, plenary_cap=plenary_cap, seed=seed
         )
-        snapshot = NetworkSnapshot.objects.create(
-            as_of=as_of, programme=scope, trigger=SnapshotTrigger.COMMAND,
-            parameters=parameters.as_dict(),
-        )  # fmt: skip
         started = time.perf_counter()
 
         def progress(stage: str, percent: int) -> None:
             elapsed = time.perf_counter() - started
             self.stdout.write(f"[{elapsed:7.1f}s] {percent:3d}%  {stage}")
 
-        network_snapshot_build(snapshot_id=snapshot.pk, progress=progress)
+        snapshot = network_snapshot_compute(
+            as_of=as_of, programme=scope, parameters=parameters, progress=progress
+        )
         snapshot.refresh_from_db()
         sizes = snapshot.sizes
         self.stdout.write(

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import F
 
-from network.selectors import actor_queryset, snapshot_select
+from network.selectors import actor_queryset, brokerage_sum, snapshot_select
 
 
 class Command(BaseCommand):
@@ -33,9 +32,7 @@ class Command(BaseCommand):
             ],
         )  # fmt: skip
         brokers = (
-            actors.annotate(
-                brokerage=F("gatekeeper") + F("representative") + F("consultant") + F("liaison")
-            )
+            actors.annotate(brokerage=brokerage_sum())
             .filter(brokerage__gt=0)
             .order_by("-brokerage", "contact_id")[:top]
         )

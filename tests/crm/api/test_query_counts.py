@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from crm.models import Contact
 from crm.services.affiliations import affiliation_create
 from crm.services.consent import consent_record
+from crm.services.lists import contact_list_create
 from tests.factories import (
     ContactFactory,
     ForumFactory,
@@ -77,3 +79,11 @@ def test_list_queries_do_not_grow_with_the_page(token_api, busy_world, endpoint)
 def test_filtered_contact_list_stays_constant(token_api, busy_world):
     url = "/api/v1/contacts/?search=given&sector=civil_society&tag=shared"
     assert _queries(token_api, url, 2) == _queries(token_api, url, ROWS)
+
+
+def test_a_saved_lists_members_stay_constant(token_api, busy_world):
+    saved = contact_list_create(name="Everyone", contacts=Contact.objects.all())
+    url = f"/api/v1/contact-lists/{saved.pk}/members/"
+    small, large = _queries(token_api, url, 2), _queries(token_api, url, ROWS)
+    assert small == large
+    assert large <= 9

@@ -1,10 +1,9 @@
-from django.db.models import Model
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+"""The API's view set for every app: writes go through the app's services, reads can be
+decorated with page-level extras."""
 
-from crm.selectors.history import Change, history_of
+from django.db.models import Model
+from rest_framework import viewsets
+from rest_framework.response import Response
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
@@ -58,30 +57,3 @@ class ServiceViewSet(viewsets.ModelViewSet):
         instance = self.get_object()
         self.decorate([instance])
         return Response(self.get_serializer(instance).data)
-
-
-class ChangeSerializer(serializers.Serializer):
-    when = serializers.DateTimeField()
-    who = serializers.CharField(allow_null=True)
-    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
-    model = serializers.CharField()
-    object_id = serializers.IntegerField()
-    changes = serializers.DictField(child=serializers.ListField(allow_null=True))
-
-
-class HistoryMixin:
-    """``GET <resource>/{id}/history/``: who changed what and when, newest first."""
-
-    history_label = "record"
-
-    def history_changes(self, instance) -> list[Change]:
-        model = type(instance)
-        changes = history_of(model.history.filter(id=instance.pk), self.history_label)
-        return sorted(changes, key=lambda c: c.when, reverse=True)
-
-    @extend_schema(responses=ChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], filter_backends=[])
-    def history(self, request, pk=None):
-        instance = self.get_object()
-        page = self.paginate_queryset(self.history_changes(instance))
-        return self.get_paginated_response(ChangeSerializer(page, many=True).data)

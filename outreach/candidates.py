@@ -1,5 +1,5 @@
-"""Who to invite into a working group, and why: a read over the CRM and the latest
-network snapshot, ranked, each suggestion with its reasons."""
+"""Who to invite into a working group, and why: a selector over the CRM, the pending
+invitations and the latest network snapshot, ranked, each suggestion with its reasons."""
 
 from dataclasses import dataclass, field
 
@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from crm.models import Participation, ParticipationStatus, Sector, WorkingGroup
 from network.models import ActorMetrics
 from network.selectors import snapshot_select
-from outreach.models import Invitation
+
+from .models import Invitation, InvitationStatus
 
 # Sectors a city-wide working group is expected to bring together.
 EXPECTED = [s for s in Sector.values if s != Sector.OTHER]
@@ -25,7 +26,7 @@ def working_group_candidates(group: WorkingGroup, *, limit: int = 15) -> list[Ca
     members = list(group.memberships.filter(left_on__isnull=True).select_related("contact"))
     taken = {m.contact_id for m in members}
     taken |= set(
-        Invitation.objects.filter(working_group=group, status="pending").values_list(
+        Invitation.objects.filter(working_group=group, status=InvitationStatus.PENDING).values_list(
             "contact_id", flat=True
         )
     )

@@ -1,0 +1,14 @@
+"""Engagement's own vocabulary (the participation and membership vocabularies are crm's)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EngagementLevel(models.TextChoices):
+    """In the order scoring numbers them (engagement.scoring.LEVELS)."""
+
+    CORE = "core", _("Core")
+    REGULAR = "regular", _("Regular")
+    OCCASIONAL = "occasional", _("Occasional")
+    NEW = "new", _("New")
+    LAPSED = "lapsed", _("Lapsed")

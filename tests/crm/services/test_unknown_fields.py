@@ -1,0 +1,39 @@
+"""Services that take their fields as keywords refuse a keyword they do not know: a
+misspelt field fails loudly, naming itself, instead of a row saved without it."""
+
+import datetime as dt
+
+import pytest
+
+from crm.models import Forum, Programme, WorkingGroup
+from crm.services.forums import forum_create, programme_create
+from crm.services.working_groups import working_group_create
+from tests.factories import ForumFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_programme_create_refuses_a_misspelt_field_and_writes_nothing():
+    with pytest.raises(TypeError, match="'fundr'"):
+        programme_create(name="Urban forums", start_year=2017, fundr="EU")
+    assert not Programme.objects.exists()
+
+
+def test_forum_create_refuses_an_unknown_field_and_writes_nothing():
+    with pytest.raises(TypeError, match=r"forum_create\(\).*'venue_name'"):
+        forum_create(title="Forum", date=dt.date(2019, 5, 1), venue_name="Hall")
+    assert not Forum.objects.exists()
+
+
+def test_working_group_create_names_every_unknown_field():
+    with pytest.raises(TypeError, match="'colour', 'lead'"):
+        working_group_create(title="Green", lead="Aigerim", colour="green")
+    assert not WorkingGroup.objects.exists()
+
+
+def test_known_fields_still_create_the_row():
+    forum = ForumFactory()
+    group = working_group_create(title="Transport", origin_forum=forum)
+    assert group.programme == forum.programme
+    programme = programme_create(name="Urban forums", start_year=2017, city="Almaty")
+    assert programme.city == "Almaty"
