@@ -37,6 +37,11 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The server with a Celery worker and beat beside it, under supervisord (scripts/run.conf);
+# Ctrl-C stops all three. Without CELERY_BROKER_URL they meet on the embedded broker, files
+# under var/broker (config/settings/local.py), so long work answers 202 at once and
+# automatic recomputes happen, as in production.
+RUN_DIR ?= $(CURDIR)/var/run
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -45,7 +50,11 @@ run: install
 	$(BIN)/python manage.py compute_network --if-missing
 	$(BIN)/python manage.py demo_login
 	@echo "App: http://$(HOST):$(PORT)/  Admin: http://$(HOST):$(PORT)/admin/  API: http://$(HOST):$(PORT)/api/v1/  Docs: http://$(HOST):$(PORT)/api/v1/docs/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	mkdir -p $(RUN_DIR)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
+		WORKER_RUN_DIR=$(RUN_DIR) WORKER_VENV=$(CURDIR)/$(VENV) HOST=$(HOST) PORT=$(PORT) \
+		CONCURRENCY=$${CONCURRENCY:-2} WORKER_LOGLEVEL=$${WORKER_LOGLEVEL:-INFO} \
+		exec $(BIN)/supervisord -c scripts/run.conf
 
 test: install browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -87,4 +96,4 @@ lock: install
 	touch pyproject.toml
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles locale/*/LC_MESSAGES/*.mo locale/.compiled
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache staticfiles locale/*/LC_MESSAGES/*.mo locale/.compiled

@@ -1,7 +1,8 @@
 """The Celery app. Task modules live beside this file and stay thin: ids in, one service call.
 
-With CELERY_BROKER_URL empty (the default) tasks run eagerly in the calling process, so the
-app works with no broker; `make worker` runs a real worker against Redis.
+`make run` starts a worker and beat beside the server; with CELERY_BROKER_URL unset they meet
+on the embedded broker of the local settings (files under var/broker), and `make worker` runs
+them against Redis in production. Unit tests run tasks eagerly, in the calling process.
 """
 
 import os

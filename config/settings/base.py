@@ -1,8 +1,8 @@
 """Settings shared by every environment; everything that differs comes from the environment.
 
-Every variable has a default that works with no set-up at all: an SQLite file, tasks run
-in-process, e-mail printed to the console. Point DATABASE_URL at PostgreSQL and
-CELERY_BROKER_URL at Redis for a real deployment.
+Every variable has a default that works with no set-up at all: an SQLite file, e-mail printed
+to the console, and (in the local settings) tasks on an embedded broker. Point DATABASE_URL at
+PostgreSQL and CELERY_BROKER_URL at Redis for a real deployment.
 """
 
 import datetime
@@ -33,14 +33,15 @@ SECRET_KEY = env_secret("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-INSTALLED_APPS = [
+DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+]
+THIRD_PARTY_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -51,15 +52,19 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    "anymail",
+]
+# Ours: each is a package in pyproject.toml's list (a test holds them to it).
+LOCAL_APPS = [
+    "core",
     "crm",
     "network",
     "engagement",
     "outreach",
     "web",
     "tasks",  # worker commands (worker_health); the Celery app itself is tasks.celery
-    "anymail",
-    "core",
 ]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # Everything the pages load is served from here (no CDN), so the policy allows only our own
 # origin: no inline scripts, event handlers or style attributes (static/web/app.js applies
@@ -212,8 +217,19 @@ FORUM_DOCUMENT_MAX_BYTES = env.int("FORUM_DOCUMENT_MAX_BYTES", default=20 * 1024
 DOCUMENTS_ACCEL_REDIRECT = env.str("DOCUMENTS_ACCEL_REDIRECT", default="")
 
 # --- E-mail --------------------------------------------------------------------------------
-# django-environ's EMAIL_URL form, e.g. smtp://user:pass@127.0.0.1:1025 or consolemail://
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# django-environ's EMAIL_URL form, e.g. smtp://user:pass@127.0.0.1:1025, smtp+tls://... or
+# consolemail://; each setting it decides is named here (Django's defaults where it has none).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_SSL_CERTFILE = _email.get("OPTIONS", {}).get("SSL_CERTFILE")
+EMAIL_SSL_KEYFILE = _email.get("OPTIONS", {}).get("SSL_KEYFILE")
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]  # filemail:///path
 # Seconds to wait for each SMTP reply. Django's default is to wait forever; a sender must
 # hear back well within half of OUTREACH_LEASE_SECONDS (see outreach.services.sending).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -221,8 +237,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Civicnet <noreply@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery --------------------------------------------------------------------------------
-# Empty broker: tasks run in-process (eager), so `make run` needs no Redis. With a broker URL
-# a separate worker (`make worker`) runs them.
+# Empty broker: tasks run in-process (eager). The local settings (`make run`) put an embedded
+# broker there instead (config/settings/local.py); with a broker URL a worker runs them.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ CLEAN_ENV = {
         "CACHE_URL",
         "PROXY_COUNT",
         "SECURE_PROXY_SSL_HEADER",
+        "EMBEDDED_BROKER_DIR",
     }
 }
 
@@ -38,6 +40,10 @@ def _settings(module: str, **env) -> dict:
         "'name': str(settings.DATABASES['default']['NAME']), "
         "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL, "
         "'email': settings.EMAIL_BACKEND, 'email_port': settings.EMAIL_PORT, "
+        "'email_host': settings.EMAIL_HOST, 'email_user': settings.EMAIL_HOST_USER, "
+        "'email_tls': settings.EMAIL_USE_TLS, 'email_ssl': settings.EMAIL_USE_SSL, "
+        "'broker_folders': settings.CELERY_BROKER_TRANSPORT_OPTIONS, "
+        "'results': settings.CELERY_RESULT_BACKEND, "
         "'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS}))"
     )
     result = subprocess.run(
@@ -56,9 +62,84 @@ def test_defaults_need_no_services():
     decided = _settings("config.settings.local")
     assert decided["engine"] == "django.db.backends.sqlite3"
     assert decided["name"].endswith("db.sqlite3")
-    assert decided["eager"] is True
     assert decided["email"] == "django.core.mail.backends.console.EmailBackend"
     assert decided["debug"] is True
+
+
+def test_without_a_broker_the_local_settings_send_tasks_to_the_embedded_one(tmp_path):
+    """Tasks leave the request as in production (`make run` starts the worker that takes
+    them), on files in a folder that needs no service and is created when missing."""
+    decided = _settings("config.settings.local", EMBEDDED_BROKER_DIR=str(tmp_path / "broker"))
+    assert decided["eager"] is False
+    assert decided["broker"].startswith("filesystem://")
+    assert decided["results"] is None
+    folders = decided["broker_folders"]
+    # Every process writes where the worker reads.
+    assert folders["data_folder_in"] == folders["data_folder_out"]
+    for option in ("data_folder_in", "control_folder"):
+        assert Path(folders[option]).parent == tmp_path / "broker"
+        assert Path(folders[option]).is_dir()
+
+
+def test_the_embedded_broker_lives_in_the_project_by_default():
+    folders = _settings("config.settings.local")["broker_folders"]
+    assert Path(folders["data_folder_in"]).parent == ROOT / "var" / "broker"
+
+
+def test_unit_tests_run_tasks_in_process_whatever_the_environment():
+    decided = _settings("config.settings.test", CELERY_BROKER_URL="redis://127.0.0.1:6379/3")
+    assert decided["eager"] is True
+    assert decided["broker"] == ""
+
+
+def test_a_configured_broker_is_used_as_it_is(tmp_path):
+    decided = _settings(
+        "config.settings.local",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+        EMBEDDED_BROKER_DIR=str(tmp_path / "broker"),
+    )
+    assert decided["broker"] == "redis://127.0.0.1:6379/3"
+    assert decided["results"] == "redis://127.0.0.1:6379/3"
+    assert not (tmp_path / "broker").exists()
+
+
+def test_the_mail_url_sets_each_mail_setting_by_name():
+    decided = _settings(
+        "config.settings.local", EMAIL_URL="smtp+tls://sender:secret@mail.example.org:587"
+    )
+    assert decided["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (decided["email_host"], decided["email_port"]) == ("mail.example.org", 587)
+    assert decided["email_user"] == "sender"
+    assert (decided["email_tls"], decided["email_ssl"]) == (True, False)
+    # Without a server in the URL, Django's own defaults, not None.
+    plain = _settings("config.settings.local")
+    assert (plain["email_host"], plain["email_port"], plain["email_user"]) == ("localhost", 25, "")
+
+
+def test_installed_apps_come_grouped_django_third_party_ours():
+    from django.conf import settings
+
+    from config.settings import base
+
+    assert base.INSTALLED_APPS == base.DJANGO_APPS + base.THIRD_PARTY_APPS + base.LOCAL_APPS
+    assert all(app.startswith("django.") for app in base.DJANGO_APPS)
+    assert not any(app.startswith("django.") for app in base.THIRD_PARTY_APPS)
+    # Ours are the apps whose code is in this repository.
+    ours = {
+        app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()
+    }
+    assert ours == set(base.LOCAL_APPS)
+
+
+def test_every_app_of_ours_is_in_the_package_list():
+    """An app left out of pyproject.toml's packages is missing from a non-editable install."""
+    from config.settings import base
+
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
+    listed = {pattern.rstrip("*") for pattern in packages}
+    assert set(base.LOCAL_APPS) | {"config"} <= listed
 
 
 def test_services_come_from_the_environment():
