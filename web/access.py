@@ -6,7 +6,18 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+
+# One rule for files of people's details, in the pages as in the API (crm.roles).
+from crm.roles import may_export_personal_data
+
+__all__ = ["EXPORT_REFUSED", "changes", "may", "may_export_personal_data", "page"]
+
+# Shown on the 403 page when a viewer asks for an export.
+EXPORT_REFUSED = _(
+    "Exports of people's details are for coordinators: your role lets you read them here."
+)
 
 
 def may(user, *perms: str) -> bool:

@@ -1,4 +1,7 @@
-from rest_framework.permissions import DjangoModelPermissions
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
+
+from crm.roles import may_export_personal_data
 
 
 class RolePermissions(DjangoModelPermissions):
@@ -14,3 +17,21 @@ class RolePermissions(DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+class PersonalDataExport(BasePermission):
+    """A CSV answer is a file of people unless its view says otherwise
+    (``exports_personal_data = False`` on aggregates: sectors, cohorts, organisations), and
+    such a file is for whoever crm.roles.may_export_personal_data allows, as on the pages.
+    JSON answers are reading, which RolePermissions decides. Listed in the API's default
+    permissions, so a new CSV export is covered without asking."""
+
+    message = _("Your role may read people's details but not export them.")
+
+    def has_permission(self, request, view):
+        renderer = getattr(request, "accepted_renderer", None)
+        if getattr(renderer, "format", None) != "csv":
+            return True
+        if not getattr(view, "exports_personal_data", True):
+            return True
+        return may_export_personal_data(request.user)
