@@ -9,10 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-# One rule for files of people's details, in the pages as in the API (crm.roles).
 from crm.roles import may_export_personal_data
-
-__all__ = ["EXPORT_REFUSED", "changes", "may", "may_export_personal_data", "page"]
 
 # Shown on the 403 page when a viewer asks for an export.
 EXPORT_REFUSED = _(
@@ -49,3 +46,11 @@ def page(*perms: str):
 def changes(*perms: str):
     """A view that writes: signed in, and holding every permission named (else 403)."""
     return lambda view: _guarded(view, perms)
+
+
+def personal_export_check(user) -> None:
+    """For a page that answers with a file of people (a CSV of names, addresses, scores):
+    403 with the reason unless the user may export them, by the rule the API follows too
+    (crm.roles.may_export_personal_data)."""
+    if not may_export_personal_data(user):
+        raise PermissionDenied(EXPORT_REFUSED)

@@ -2,7 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from web.access import may, may_export_personal_data
+from crm.roles import may_export_personal_data
+from web.access import may
 
 
 def role(request):

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from django.utils.http import urlencode
 
 from crm.models import (
@@ -135,36 +136,60 @@ def build_wide_world() -> dict:
 
 
 def ids_by_kind(world) -> dict[str, object]:
-    """The value for each kind of id a URL may hold, the long-valued rows where there are
-    some. Keys are what a route calls the thing: its path segment (`working-groups/<pk>`)
-    or its keyword (`<forum_id>`), singular, without dashes or underscores."""
-    contact, forum = world["contact"], world["forum"]
-    kinds = {
-        "contact": contact,
-        "person": contact,
-        "people": contact,
-        "organisation": world["organisation"],
-        "forum": forum,
-        "programme": world["programme"],
-        "workinggroup": world["group"],
-        "group": world["group"],
-        "participation": Participation.objects.filter(contact=contact, forum=forum).get(),
-        "affiliation": Affiliation.objects.filter(contact=contact).get(),
-        "membership": WorkingGroupMembership.objects.filter(contact=contact).get(),
-        "consent": Consent.objects.filter(contact=contact).first(),
-        "mailing": world["mailing"],
-        "template": world["mailing"].template,
-        "messagetemplate": world["mailing"].template,
-        "invitation": world["invitation"],
-        "list": ContactList.objects.get(name=LONG_WORD),
-        "contactlist": ContactList.objects.get(name=LONG_WORD),
-        "snapshot": NetworkSnapshot.objects.latest("pk"),
-        "document": ForumDocument.objects.filter(forum=forum).exclude(file="").get(),
+    """What to put in each kind of URL part, the long-valued rows where there are some.
+    Keys are what a route calls the thing: its keyword (`<forum_id>`, `<language>`) or, for
+    `<pk>`, the path segment before it (`working-groups/<pk>`), read by `_kind`."""
+    contact, forum, group, template = (
+        world["contact"], world["forum"], world["group"], world["mailing"].template
+    )  # fmt: skip
+    contact_list = ContactList.objects.get(name=LONG_WORD)
+    rows = {
+        (
+            "contact",
+            "person",
+            "people",
+            "attendee",
+            "candidate",
+            "broker",
+            "member",
+            "recipient",
+            "actor",
+            "node",
+        ): contact,
+        ("organisation", "organization", "org", "partner"): world["organisation"],
+        ("forum", "event"): forum,
+        ("programme", "program"): world["programme"],
+        ("workinggroup", "group"): group,
+        ("participation", "registration"): Participation.objects.get(contact=contact, forum=forum),
+        ("affiliation",): Affiliation.objects.get(contact=contact),
+        ("membership",): WorkingGroupMembership.objects.get(contact=contact),
+        ("consent",): Consent.objects.filter(contact=contact).first(),
+        ("mailing",): world["mailing"],
+        ("template", "messagetemplate"): template,
+        ("translation", "templatetranslation"): template.translations.get(language="kk"),
+        ("invitation",): world["invitation"],
+        ("list", "contactlist", "savedlist", "audience"): contact_list,
+        ("snapshot", "networksnapshot"): NetworkSnapshot.objects.latest("pk"),
+        ("document", "forumdocument"): ForumDocument.objects.filter(forum=forum)
+        .exclude(file="")
+        .get(),
     }
-    return {kind: getattr(row, "pk", row) for kind, row in kinds.items()}
+    words = {
+        ("language", "lang"): "kk",  # the longest labels
+        ("purpose",): "forum_updates",
+        ("sector",): "civil_society",
+        ("answer",): "accept",
+    }
+    return {
+        kind: getattr(value, "pk", value)
+        for table in (rows, words)
+        for kinds, value in table.items()
+        for kind in kinds
+    }
 
 
 def _kind(word: str) -> str:
+    """`working-groups` and `working_group_pk` alike: `workinggroup`."""
     word = word.lower().replace("-", "").replace("_", "")
     for suffix in ("pk", "id"):
         if word.endswith(suffix) and word != suffix:
@@ -172,41 +197,40 @@ def _kind(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-def _fill(route: str, world: dict, ids: dict) -> str:
-    """The route with real ids in place of its <converter:name> parts."""
-    parts = []
-    previous = ""
+def _fill(route: str, ids: dict) -> str:
+    """The route (`forums/<int:pk>/edit/`) with values from the world in its <...> parts."""
+    parts, previous = [], ""
     for segment in route.strip("/").split("/"):
-        if not (segment.startswith("<") and segment.endswith(">")):
-            parts.append(segment)
-            previous = segment
-            continue
-        name = segment[1:-1].split(":")[-1]
-        if name == "name" and _kind(previous) == "file":  # a stored file's own name
-            document = ForumDocument.objects.get(pk=ids["document"])
-            value = document.file.name
-        else:
-            kind = _kind(previous if name in ("pk", "id") else name)
-            if kind not in ids:
-                raise LookupError(
-                    f"route {route!r}: no id for <{name}> (read as {kind!r}); add a row for"
-                    f" it to build_wide_world and ids_by_kind in {__name__}"
-                )
-            value = ids[kind]
-        parts.append(str(value))
+        if segment.startswith("<") and segment.endswith(">"):
+            name = segment[1:-1].split(":")[-1]
+            if name == "name" and _kind(previous) == "file":  # a stored file's own name
+                value = ForumDocument.objects.get(pk=ids["document"]).file.name
+            else:
+                kind = _kind(previous if name in ("pk", "id") else name)
+                if kind not in ids:
+                    raise LookupError(
+                        f"route {route!r}: nothing to put in <{name}> (read as {kind!r}):"
+                        f" add it to ids_by_kind in {__file__}, and the row to build_wide_world"
+                    )
+                value = ids[kind]
+            segment = str(value)
+        parts.append(segment)
         previous = segment
-    return "/" + "/".join(parts) + ("/" if route.endswith("/") else "")
+    return "/" + "/".join(parts) + ("/" if route.endswith("/") and parts else "")
 
 
 def app_routes(patterns=None, prefix: str = "") -> list[str]:
-    """Every route of the web app (the URL conf's first include), as text."""
+    """Every route of the web app (the `web` namespace of the URL conf), as text."""
     if patterns is None:
-        patterns = next(
-            p for p in get_resolver().url_patterns if isinstance(p, URLResolver)
-        ).url_patterns
+        (app,) = [
+            p for p in get_resolver().url_patterns
+            if isinstance(p, URLResolver) and p.namespace == "web"
+        ]  # fmt: skip
+        prefix, patterns = str(app.pattern), app.url_patterns
     routes = []
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
+        assert isinstance(pattern.pattern, RoutePattern), f"{route}: use path(), not re_path()"
         if isinstance(pattern, URLResolver):
             routes += app_routes(pattern.url_patterns, route)
         elif isinstance(pattern, URLPattern):
@@ -216,13 +240,12 @@ def app_routes(patterns=None, prefix: str = "") -> list[str]:
 
 def pages_to_check(browser, live_server, world) -> tuple[list[str], dict[str, str]]:
     """The app's URLs that answer GET with a whole page, and why the others are left out
-    (they need POST, or they are a download or a fragment for htmx)."""
+    (they need POST, they lead elsewhere, or they are a download or a fragment for htmx)."""
     ids = ids_by_kind(world)
-    urls = [_fill(route, world, ids) for route in app_routes()]
-    contact = world["contact"]
+    urls = [_fill(route, ids) for route in app_routes()]
     urls += [
         "/contacts/?" + urlencode({"search": "Константинопольская"}),
-        "/network/?" + urlencode({"focus": contact.pk}),
+        "/network/?" + urlencode({"focus": world["contact"].pk}),
     ]
     coordinator = UserFactory(groups=["coordinator"])
     context = signed_in_context(browser, live_server, coordinator, "en", "laptop")
@@ -232,9 +255,14 @@ def pages_to_check(browser, live_server, world) -> tuple[list[str], dict[str, st
             answer = context.request.get(live_server.url + url, max_redirects=0)
             kind = answer.headers.get("content-type", "")
             if answer.status in (400, 405):
-                left_out[url] = f"{answer.status}: needs POST"
+                left_out[url] = f"{answer.status}: needs POST, or input"
+            elif 300 <= answer.status < 400:
+                left_out[url] = f"leads to {answer.headers.get('location')}"
             elif answer.status != 200:
-                raise AssertionError(f"GET {url} answered {answer.status}: fill it properly")
+                raise AssertionError(
+                    f"GET {url} answered {answer.status} to a coordinator: give the route"
+                    f" real values in ids_by_kind ({__file__})"
+                )
             elif not kind.startswith("text/html"):
                 left_out[url] = f"a download ({kind})"
             elif 'class="topbar"' not in answer.text():

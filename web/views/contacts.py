@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from engagement.models import EngagementLevel
 from engagement.selectors import contact_engagement_history, contacts_with_engagement
 from network.selectors import contact_position
 from outreach.selectors import contact_emails, contact_invitations
-from web.access import EXPORT_REFUSED, changes, may, may_export_personal_data, page
+from web.access import changes, may, page, personal_export_check
 from web.forms import ContactFilterForm, ContactForm
 from web.paging import paginate, query_without, sort
 
@@ -46,8 +46,7 @@ def _filtered(request):
 def contact_list(request):
     form, queryset, current_sort = _filtered(request)
     if request.GET.get("format") == "csv":
-        if not may_export_personal_data(request.user):
-            raise PermissionDenied(EXPORT_REFUSED)
+        personal_export_check(request.user)
         if form.is_bound and not form.is_valid():
             return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")
         return _csv(queryset)
