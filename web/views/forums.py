@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import Forum, Participation, ParticipationRole, ParticipationStatus, Sector
+from crm.models.choices import sector_label
 from crm.selectors.counts import forum_participation_counts
 from crm.selectors.forums import forum_detail_queryset, forums_by_programme
 from crm.selectors.participation import forum_check_in_rows
@@ -30,7 +31,7 @@ def _sector_role_table(forum: Forum) -> tuple[list, list, dict[str, int]]:
     table = attended_by_sector_and_role(forum.pk)
     roles = sorted({role for per in table.values() for role in per})
     rows = [
-        (Sector(s).label, [per.get(r, 0) for r in roles], sum(per.values()))
+        (sector_label(s), [per.get(r, 0) for r in roles], sum(per.values()))
         for s, per in sorted(table.items())
     ]
     by_sector = {sector: sum(per.values()) for sector, per in table.items()}
