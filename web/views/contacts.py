@@ -89,13 +89,8 @@ def _csv(queryset):
             current = contact.current_affiliations
             yield [
                 contact.pk,
-                contact.given_name,
-                contact.family_name,
-                contact.patronymic,
-                contact.email or "",
-                str(contact.phone or ""),
-                contact.city,
-                contact.language,
+                # Each detail by its name, so the cells follow the header however it changes.
+                *(str(getattr(contact, name) or "") for name in CONTACT_DETAILS),
                 contact.sector,
                 "; ".join(a.organisation.name for a in current),
                 contact.engagement_level or "",
