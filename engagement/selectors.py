@@ -55,11 +55,9 @@ def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
 def engagement_snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> EngagementSnapshot | None:
-    """The snapshot a read is about: the one asked for, the latest whose date is on or
-    before ``as_of``, or the one of the latest date (core.snapshots)."""
-    return snapshots.snapshot_select(
-        EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-as_of", "-id")
-    )
+    """The snapshot a read is about: the one asked for, else the one whose date is latest,
+    on or before ``as_of`` (core.snapshots)."""
+    return snapshots.snapshot_select(EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of)
 
 
 def engagement_parameters() -> EngagementParameters:
