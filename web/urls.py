@@ -5,6 +5,7 @@ from web.views import (
     dashboard,
     documents,
     engagement,
+    forum_people,
     forums,
     mailings,
     network,
@@ -27,7 +28,24 @@ urlpatterns = [
     path("forums/<int:pk>/", forums.forum_detail, name="forum"),
     path("forums/<int:pk>/check-in/", forums.forum_check_in, name="forum_check_in"),
     path("forums/<int:pk>/check-in/all/", forums.forum_mark_all, name="forum_mark_all"),
+    path("forums/<int:pk>/check-in/walk-in/", forums.forum_walk_in, name="forum_walk_in"),
     path("participations/<int:pk>/mark/", forums.participation_mark, name="participation_mark"),
+    path("forums/<int:pk>/people/add/", forum_people.forum_people_add, name="forum_people_add"),
+    path(
+        "forums/<int:pk>/people/invite-list/",
+        forum_people.forum_invite_list,
+        name="forum_invite_list",
+    ),
+    path(
+        "forums/<int:pk>/people/no-shows/",
+        forum_people.forum_mark_no_shows,
+        name="forum_mark_no_shows",
+    ),
+    path(
+        "participations/<int:pk>/edit/",
+        forum_people.participation_edit,
+        name="participation_edit",
+    ),
     path("working-groups/", working_groups.working_group_list, name="working_groups"),
     path("working-groups/<int:pk>/", working_groups.working_group_detail, name="working_group"),
     path(

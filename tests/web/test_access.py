@@ -43,6 +43,11 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "forum_check_in": ("get", reverse("web:forum_check_in", args=[forum.pk])),
         "forum_mark_all": ("post", reverse("web:forum_mark_all", args=[forum.pk])),
         "participation_mark": ("post", reverse("web:participation_mark", args=[participation.pk])),
+        "forum_walk_in": ("post", reverse("web:forum_walk_in", args=[forum.pk])),
+        "forum_people_add": ("get", reverse("web:forum_people_add", args=[forum.pk])),
+        "forum_invite_list": ("post", reverse("web:forum_invite_list", args=[forum.pk])),
+        "forum_mark_no_shows": ("post", reverse("web:forum_mark_no_shows", args=[forum.pk])),
+        "participation_edit": ("post", reverse("web:participation_edit", args=[participation.pk])),
         "working_groups": ("get", reverse("web:working_groups")),
         "working_group": ("get", reverse("web:working_group", args=[group.pk])),
         "working_group_invite": ("post", reverse("web:working_group_invite", args=[group.pk])),
@@ -57,6 +62,10 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "mailing_schedule": ("post", reverse("web:mailing_schedule", args=[mailing.pk])),
         "mailing_cancel": ("post", reverse("web:mailing_cancel", args=[mailing.pk])),
     }
+
+
+# Pages with a form that writes: they need a change permission even to be shown.
+WRITE_PAGES = ("contact_new", "contact_edit", "mailing_new", "forum_people_add")
 
 
 def test_the_list_names_every_page_of_the_app(world):
@@ -99,7 +108,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_everywhere(world):
 
 def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, viewer_api):
     for name, (method, url) in every_page(world).items():
-        if method == "get" and name not in ("contact_new", "contact_edit", "mailing_new"):
+        if method == "get" and name not in WRITE_PAGES:
             assert viewer_client.get(url).status_code == 200, name
     resources = viewer_api.get("/api/v1/").json()
     assert len(resources) > 10
@@ -109,7 +118,7 @@ def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, view
 
 def test_pages_that_read_answer_only_get_and_head(world, coordinator_client):
     for name, (method, url) in every_page(world).items():
-        if method == "get" and name not in ("contact_new", "contact_edit", "mailing_new"):
+        if method == "get" and name not in WRITE_PAGES:
             assert coordinator_client.head(url).status_code == 200, name
             for verb in ("put", "delete", "patch", "trace"):
                 assert getattr(coordinator_client, verb)(url).status_code == 405, (name, verb)
