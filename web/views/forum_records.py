@@ -64,7 +64,7 @@ def _form_page(request, forum_form, partners, document_form, forum=None):
             "document_form": document_form,
             "forum": forum,
             "documents": list(forum.documents.all()) if forum else [],
-            "title": _("Edit %(forum)s") % {"forum": forum.title} if forum else _("New forum"),
+            "title": _("Edit %(name)s") % {"name": forum.title} if forum else _("New forum"),
         },
     )
 
