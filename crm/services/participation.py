@@ -46,15 +46,22 @@ def participation_capacity_check(
     With ``lock`` (the services) the forum row is locked, so two registrations for the last
     seat are decided in turn; forms check without a lock to show the message early.
     """
-    if lock:
-        forum = Forum.objects.select_for_update().get(pk=forum.pk)
     if forum.capacity is None:
         return
-    taken = (
-        Participation.objects.filter(forum=forum, status__in=SEAT_HOLDING)
-        .exclude(pk=exclude_id)
-        .count()
-    )
+    if forum.pk is None:
+        # A forum being created with its first registrations (the admin saves both in one
+        # submit, and checks before saving anything): no seat is taken yet.
+        taken = 0
+    else:
+        if lock:
+            forum = Forum.objects.select_for_update().get(pk=forum.pk)
+            if forum.capacity is None:
+                return
+        taken = (
+            Participation.objects.filter(forum=forum, status__in=SEAT_HOLDING)
+            .exclude(pk=exclude_id)
+            .count()
+        )
     if taken + seats > forum.capacity:
         raise ValidationError(
             {
