@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import model_create, model_update, values_known
 from crm.models import Forum, ForumDocument, ForumPartner, Organisation, Programme
-
-from .common import model_create, model_update, values_known
 
 PROGRAMME_FIELDS = (
     "name",

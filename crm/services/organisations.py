@@ -1,8 +1,7 @@
 from django.db import transaction
 
+from core.services import model_create, model_update
 from crm.models import Affiliation, Organisation
-
-from .common import model_create, model_update
 
 ORGANISATION_FIELDS = ("name", "sector", "city", "website", "description")
 

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import model_create, model_update
 from crm.models import (
     Affiliation,
     Contact,
@@ -17,8 +18,6 @@ from crm.models import (
     ParticipationRole,
 )
 from crm.models import ParticipationStatus as Status
-
-from .common import model_create, model_update
 
 PARTICIPATION_FIELDS = ("role", "status", "organisation")
 # Statuses that hold a seat: the capacity check counts these.

@@ -6,9 +6,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import model_create, model_update, values_known
 from crm.models import Contact, MembershipRole, WorkingGroup, WorkingGroupMembership
-
-from .common import model_create, model_update, values_known
 
 WORKING_GROUP_FIELDS = ("title", "theme", "description", "programme", "origin_forum", "status")
 MEMBERSHIP_FIELDS = ("role", "joined_on", "left_on")

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from crm.services.common import still_in_use_message
+from core.services import still_in_use_message
 from web.forms_records import service_errors_show
 
 

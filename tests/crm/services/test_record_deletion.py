@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
+from core.services import still_in_use_message
 from crm.models import Consent, Contact, WorkingGroup
-from crm.services.common import still_in_use_message
 from crm.services.intake import contact_intake
 from crm.services.working_groups import membership_end, working_group_delete
 from tests.factories import ContactFactory, OrganisationFactory, WorkingGroupFactory

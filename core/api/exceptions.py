@@ -4,7 +4,7 @@ Services raise Django's ValidationError (field -> messages); deleting something 
 raises ProtectedError; a race past validation ends in IntegrityError; a value out of range
 for Python or the database raises OverflowError or DataError; a form body past Django's
 limits raises RequestDataTooBig or TooManyFieldsSent. None of them is a 500. Every error is
-JSON, in the shape the schema documents (crm.api.schema), even when the request asked for a
+JSON, in the shape the schema documents (core.api.schema), even when the request asked for a
 CSV export. Every wrong token counts towards pausing the address that keeps sending them
 (throttling).
 """
@@ -26,7 +26,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from crm.services.common import still_in_use_message
+from core.services import still_in_use_message
 
 from .throttling import auth_failure_record
 
