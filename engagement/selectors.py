@@ -85,13 +85,11 @@ def lapsed_rule(snapshot: EngagementSnapshot | None, *, missed: int | None = Non
 
 
 def lapsed_queryset(
-    snapshot: EngagementSnapshot, *, missed: int | None = None, min_forums: int | None = None
+    snapshot: EngagementSnapshot, *, missed: int | None = None
 ) -> QuerySet[ContactEngagement]:
-    """Regulars (``min_forums`` or more) who missed at least the last ``missed`` forums; by
-    default the snapshot's own rule (``lapsed_rule``)."""
+    """The snapshot's lapsed regulars by its own rule (``lapsed_rule``), or those of them who
+    missed at least the last ``missed`` forums when asked."""
     rule = lapsed_rule(snapshot, missed=missed)
-    if min_forums is not None:
-        rule["min_forums"] = min_forums
     return (
         ContactEngagement.objects.filter(snapshot=snapshot, **lapsed_lookups(**rule))
         .select_related("contact", "organisation", "last_forum")

@@ -373,8 +373,9 @@ NETWORK_RECOMPUTE_DELAY = env.int("NETWORK_RECOMPUTE_DELAY", default=120)
 NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 
 # --- Engagement ---------------------------------------------------------------------------
-# Lapsed: came to at least ENGAGEMENT_LAPSED_MIN_FORUMS forums (a regular's minimum), then
-# missed the last ENGAGEMENT_LAPSED_MISSED held. One rule for the level and the lapsed
+# Lapsed: came to at least ENGAGEMENT_LAPSED_MIN_FORUMS forums (by default 2, the regular level's
+# minimum: someone who came like a regular, then stopped), then missed the last
+# ENGAGEMENT_LAPSED_MISSED held. One rule for the level and the lapsed
 # list (whose ``missed`` can be asked for); each snapshot stores the rule it used. The
 # same number of latest forums is what "recent" means for sector drift.
 ENGAGEMENT_LAPSED_MIN_FORUMS = env.int("ENGAGEMENT_LAPSED_MIN_FORUMS", default=2)

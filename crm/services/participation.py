@@ -178,6 +178,18 @@ def participation_mark_no_shows(*, forum: Forum, today: dt.date | None = None) -
 
 
 @transaction.atomic
+def participations_mark_attended(*, participations: Iterable[Participation]) -> int:
+    """Check several people in at once, all or none; those already marked attended are
+    left as they are. Returns how many were marked."""
+    marked = 0
+    for participation in participations:
+        if participation.status != Status.ATTENDED:
+            participation_update(participation=participation, data={"status": Status.ATTENDED})
+            marked += 1
+    return marked
+
+
+@transaction.atomic
 def participation_walk_in(*, forum: Forum, contact: Contact) -> Participation:
     """Someone came who was not expected: record them as attended, whatever they were
     before (invited, cancelled) or as a new participant. Attendance is not held to the

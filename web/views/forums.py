@@ -15,7 +15,11 @@ from crm.models.choices import sector_label
 from crm.selectors.forums import forum_detail_queryset, forums_by_programme
 from crm.selectors.participation import forum_check_in_rows, forum_contact_matches
 from crm.services.contacts import contact_create
-from crm.services.participation import participation_update, participation_walk_in
+from crm.services.participation import (
+    participation_update,
+    participation_walk_in,
+    participations_mark_attended,
+)
 from engagement.selectors import attended_by_sector_and_role, balance
 from network.selectors import forum_growth_of, snapshot_select
 from outreach.selectors import forum_follow_up
@@ -184,15 +188,8 @@ def forum_mark_all(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose whom to mark."))
         return _back_to_check_in(pk, query)
-    marked = 0
     try:
-        with transaction.atomic():
-            for participation in form.cleaned_data["participations"]:
-                if participation.status != ParticipationStatus.ATTENDED:
-                    participation_update(
-                        participation=participation, data={"status": ParticipationStatus.ATTENDED}
-                    )
-                    marked += 1
+        marked = participations_mark_attended(participations=form.cleaned_data["participations"])
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
     else:
