@@ -12,10 +12,12 @@ from crm.selectors.contacts import contact_queryset, contact_records, contacts_a
 from crm.services.contacts import contact_create, contact_update
 from engagement.models import EngagementLevel
 from engagement.selectors import contact_engagement_history, contacts_with_engagement
-from network.selectors import contact_position
+from network.selectors import broker_profile, contact_position, contact_position_history
 from outreach.selectors import contact_emails, contact_invitations
 from web.access import changes, may, page
+from web.change_history import changes_shown
 from web.forms import ContactFilterForm, ContactForm
+from web.metric_definitions import DEFINITIONS
 from web.paging import paginate, query_without, sort
 
 SORTS = {
@@ -123,6 +125,7 @@ def contact_detail(request, pk: int):
     records = contact_records(contact)
     engagement = contact_engagement_history(contact.pk)
     position, ties = contact_position(contact.pk)
+    positions = contact_position_history(contact.pk)
     return render(
         request,
         "web/contacts/detail.html",
@@ -133,19 +136,40 @@ def contact_detail(request, pk: int):
             "participations": records.participations,
             "memberships": records.memberships,
             "engagement": engagement[-1] if engagement else None,
-            "engagement_history": {
-                "labels": [str(e.snapshot.as_of) for e in engagement],
-                "scores": [round(e.score or 0, 3) for e in engagement],
-            },
+            "engagement_history": _score_history(engagement),
             "position": position,
             "ties": ties,
+            "broker": broker_profile(position) if position else None,
+            "position_history": {
+                "dates": [p.date.isoformat() for p in positions],
+                "degree": [p.degree for p in positions],
+                "betweenness": [round(p.betweenness, 5) for p in positions],
+                "pagerank": [round(p.pagerank, 5) for p in positions],
+            },
+            "position_labels": {
+                key: str(DEFINITIONS[key].label) for key in ("degree", "betweenness", "pagerank")
+            },
             "consents": records.consents,
             "emails": contact_emails(contact.pk),
             "invitations": contact_invitations(contact.pk),
-            "history": records.history,
+            "history": changes_shown(records.history),
             "can_edit": may(request.user, "crm.change_contact"),
         },
     )
+
+
+def _score_history(engagement) -> dict:
+    """Chart data of a score over time, by date (a snapshot of every forum counts as of the
+    day it finished), so the chart's time axis spaces the points as the years went."""
+    points = sorted(
+        (e.snapshot.as_of or e.snapshot.finished.date(), round(e.score or 0, 3))
+        for e in engagement
+        if e.snapshot.as_of or e.snapshot.finished
+    )
+    return {
+        "dates": [day.isoformat() for day, _score in points],
+        "scores": [score for _day, score in points],
+    }
 
 
 def _save(request, form, contact=None):
