@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localdate
 
 from core import snapshots
 from core.jobs import SnapshotStatus
@@ -224,7 +225,7 @@ def contact_position_history(contact_id: int) -> list[PositionPoint]:
     )
     by_date: dict[datetime.date, PositionPoint] = {}
     for snapshot_id, as_of, finished, degree, betweenness, pagerank in rows:
-        date = as_of or finished.date()
+        date = as_of or localdate(finished)
         by_date[date] = PositionPoint(date, snapshot_id, degree, betweenness, pagerank)
     return [by_date[date] for date in sorted(by_date)]
 
@@ -248,7 +249,8 @@ def broker_profile(position: ActorMetrics) -> BrokerProfile:
 
     roles = [(role.value, getattr(position, role.value) or 0) for role in BrokerageRole]
     sectors = sorted(
-        ((s, n) for s, n in (position.sector_ties or {}).items() if s and n),
+        # People of no known sector ("unknown", see services._metric_rows) name no sector.
+        ((s, n) for s, n in (position.sector_ties or {}).items() if s not in ("", "unknown") and n),
         key=lambda item: (-item[1], item[0]),
     )
     return BrokerProfile(

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from core.exports import csv_response
@@ -162,7 +163,7 @@ def _score_history(engagement) -> dict:
     """Chart data of a score over time, by date (a snapshot of every forum counts as of the
     day it finished), so the chart's time axis spaces the points as the years went."""
     points = sorted(
-        (e.snapshot.as_of or e.snapshot.finished.date(), round(e.score or 0, 3))
+        (e.snapshot.as_of or localdate(e.snapshot.finished), round(e.score or 0, 3))
         for e in engagement
         if e.snapshot.as_of or e.snapshot.finished
     )
