@@ -174,9 +174,9 @@ def test_the_change_history_is_folded_and_speaks_in_field_labels(world, coordina
     html = coordinator_client.get(reverse("web:contact", args=[contact.pk])).content.decode()
     history = html[html.index('id="change-history"') :]
     assert history.count('<details class="change">') >= 3
-    assert "Contact details changed" in history
+    assert "Contact details · changed" in history
     assert "<dt>City</dt><dd>Shymkent</dd>" in history
-    assert "Forum participation changed" in history
+    assert "Forum participation · changed" in history
     assert "<dt>Status</dt><dd><del>Registered</del> → Attended</dd>" in history
     # A linked record by its name, not its id.
     assert f"<dt>Forum</dt><dd>{participation.forum}</dd>" in history.replace("&#x27;", "'")
