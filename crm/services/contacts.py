@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from crm.models import Affiliation, Contact
+from crm.models import Affiliation, Contact, Language
 from crm.models.contacts import CONTACT_DETAILS
 
 from .common import model_create, model_update
@@ -67,7 +67,7 @@ def contact_create(
     email: str | None = None,
     phone: str = "",
     city: str = "",
-    language: str = "ru",
+    language: str = Language.RUSSIAN,
     sector: str | None = None,
     tags: Iterable[str] = (),
     notes: str = "",
@@ -93,6 +93,7 @@ def contact_create(
 def contact_update(*, contact: Contact, data: dict) -> Contact:
     fields = list(CONTACT_FIELDS)
     data = dict(data)
+    tags = data.pop("tags", None)
     if "sector" in data:
         data.update(_sector_fields(data.pop("sector")))
         fields += ["sector", "sector_explicit"]
@@ -101,6 +102,6 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
         # Cleared (or never pinned): the sector follows the affiliations again.
         contact_sector_refresh(contact_ids=[contact.pk])
         contact.refresh_from_db(fields=["sector", "updated"])
-    if "tags" in data:
-        contact.tags.set(list(data["tags"]))
+    if tags is not None:
+        contact.tags.set(list(tags))
     return contact

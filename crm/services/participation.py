@@ -3,7 +3,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from crm.models import Affiliation, Contact, Forum, Organisation, Participation
+from crm.models import Affiliation, Contact, Forum, Organisation, Participation, ParticipationRole
 from crm.models import ParticipationStatus as Status
 
 from .common import model_create, model_update
@@ -60,7 +60,7 @@ def participation_create(
     *,
     contact: Contact,
     forum: Forum,
-    role: str = "participant",
+    role: str = ParticipationRole.PARTICIPANT,
     status: str = Status.REGISTERED,
     organisation: Organisation | None = None,
 ) -> Participation:

@@ -33,8 +33,11 @@ from crm.demo.synthetic import (
     RUSSIAN_MALE,
 )
 from crm.models import (
+    ConsentPurpose,
+    ConsentSource,
     Contact,
     Forum,
+    Language,
     Organisation,
     ParticipationRole,
     ParticipationStatus,
@@ -87,7 +90,9 @@ ROLE_SHARE = {
 }
 ROLES = np.array([str(role) for role in ROLE_SHARE])
 ROLE_SHARES = list(ROLE_SHARE.values())
-LANGUAGES = np.array(["ru", "kk", "en"])
+LANGUAGES = np.array(
+    [str(language) for language in (Language.RUSSIAN, Language.KAZAKH, Language.ENGLISH)]
+)
 LANGUAGE_SHARES = [0.55, 0.4, 0.05]
 PLENARY_SHARE = 0.01
 PLENARY_SIZE = 1_000
@@ -454,7 +459,15 @@ def scale_data_generate(
             "crm_consent",
             ["contact_id", "purpose", "granted", "source", "text_version", "recorded_at", "note"],
             (
-                (int(contact_ids[i]), "forum_updates", True, "import", "scale", consent_time, "")
+                (
+                    int(contact_ids[i]),
+                    ConsentPurpose.FORUM_UPDATES,
+                    True,
+                    ConsentSource.IMPORT,
+                    "scale",
+                    consent_time,
+                    "",
+                )
                 for i in consenting.tolist()
             ),
         )

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Contact, WorkingGroup, WorkingGroupMembership
+from crm.models import Contact, MembershipRole, WorkingGroup, WorkingGroupMembership
 
 from .common import model_create, model_update, values_known
 
@@ -32,7 +32,7 @@ def membership_create(
     *,
     working_group: WorkingGroup,
     contact: Contact,
-    role: str = "member",
+    role: str = MembershipRole.MEMBER,
     joined_on: datetime.date | None = None,
     left_on: datetime.date | None = None,
 ) -> WorkingGroupMembership:
