@@ -1,3 +1,5 @@
+from dataclasses import fields
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
@@ -13,7 +15,12 @@ from crm.selectors.contacts import contact_queryset, contact_records, contacts_a
 from crm.services.contacts import contact_create, contact_update
 from engagement.models import EngagementLevel
 from engagement.selectors import contact_engagement_history, contacts_with_engagement
-from network.selectors import broker_profile, contact_position, contact_position_history
+from network.selectors import (
+    PositionPoint,
+    broker_profile,
+    contact_position,
+    contact_position_history,
+)
 from outreach.selectors import contact_emails, contact_invitations
 from web.access import changes, may, page
 from web.change_history import changes_shown
@@ -143,13 +150,9 @@ def contact_detail(request, pk: int):
             "broker": broker_profile(position) if position else None,
             "position_history": {
                 "dates": [p.date.isoformat() for p in positions],
-                "degree": [p.degree for p in positions],
-                "betweenness": [round(p.betweenness, 5) for p in positions],
-                "pagerank": [round(p.pagerank, 5) for p in positions],
+                **{m: [round(getattr(p, m), 5) for p in positions] for m in POSITION_METRICS},
             },
-            "position_labels": {
-                key: str(DEFINITIONS[key].label) for key in ("degree", "betweenness", "pagerank")
-            },
+            "position_labels": {m: str(DEFINITIONS[m].label) for m in POSITION_METRICS},
             "consents": records.consents,
             "emails": contact_emails(contact.pk),
             "invitations": contact_invitations(contact.pk),
@@ -157,6 +160,10 @@ def contact_detail(request, pk: int):
             "can_edit": may(request.user, "crm.change_contact"),
         },
     )
+
+
+# The figures a position over time charts: PositionPoint's metric fields.
+POSITION_METRICS = [f.name for f in fields(PositionPoint) if f.name in DEFINITIONS]
 
 
 def _score_history(engagement) -> dict:
