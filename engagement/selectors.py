@@ -55,11 +55,9 @@ def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
 def engagement_snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> EngagementSnapshot | None:
-    """The snapshot a read is about: the one asked for, the latest whose date is on or
-    before ``as_of``, or the one of the latest date (core.snapshots)."""
-    return snapshots.snapshot_select(
-        EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-as_of", "-id")
-    )
+    """The snapshot a read is about: the one asked for, else the one whose date is latest,
+    on or before ``as_of`` (core.snapshots)."""
+    return snapshots.snapshot_select(EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of)
 
 
 def engagement_parameters() -> EngagementParameters:
@@ -87,13 +85,11 @@ def lapsed_rule(snapshot: EngagementSnapshot | None, *, missed: int | None = Non
 
 
 def lapsed_queryset(
-    snapshot: EngagementSnapshot, *, missed: int | None = None, min_forums: int | None = None
+    snapshot: EngagementSnapshot, *, missed: int | None = None
 ) -> QuerySet[ContactEngagement]:
-    """Regulars (``min_forums`` or more) who missed at least the last ``missed`` forums; by
-    default the snapshot's own rule (``lapsed_rule``)."""
+    """The snapshot's lapsed regulars by its own rule (``lapsed_rule``), or those of them who
+    missed at least the last ``missed`` forums when asked."""
     rule = lapsed_rule(snapshot, missed=missed)
-    if min_forums is not None:
-        rule["min_forums"] = min_forums
     return (
         ContactEngagement.objects.filter(snapshot=snapshot, **lapsed_lookups(**rule))
         .select_related("contact", "organisation", "last_forum")

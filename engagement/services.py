@@ -217,7 +217,7 @@ def _organisation_sectors(organisation_ids: np.ndarray) -> list[str]:
     sectors = dict(
         Organisation.objects.filter(pk__in=organisation_ids.tolist()).values_list("pk", "sector")
     )
-    return [sectors.get(int(i), "") for i in organisation_ids]
+    return [sectors.get(int(i), UNKNOWN_SECTOR) for i in organisation_ids]
 
 
 @transaction.atomic
@@ -227,7 +227,7 @@ def lapsed_list_save(
     """Save today's lapsed regulars as a fixed list that a mailing can use as its audience
     (``missed``: by default the snapshot's own rule, see lapsed_rule)."""
     rule = lapsed_rule(snapshot, missed=missed)
-    people = lapsed_queryset(snapshot, **rule).values_list("contact_id", flat=True)
+    people = lapsed_queryset(snapshot, missed=rule["missed"]).values_list("contact_id", flat=True)
     return contact_list_create(
         name=name or f"Lapsed regulars (missed {rule['missed']}), as of {snapshot.as_of}",
         kind=ContactListKind.LAPSED,

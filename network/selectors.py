@@ -1,11 +1,15 @@
 """Reads: attendance as plain arrays for the analysis, and stored snapshots for the API."""
 
 import datetime
+from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q, QuerySet
+from django.utils.timezone import localdate
 
 from core import snapshots
+from core.jobs import SnapshotStatus
+from core.names import name_search, search_terms
 from crm.models import Contact, Forum, Organisation, Participation, ParticipationStatus
 
 from .graphs import Attendance, attendance_from_rows
@@ -56,10 +60,10 @@ def _in_chunks(model, ids: list[int], field: str, size: int = 20_000) -> dict:
 def snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> NetworkSnapshot | None:
-    """The snapshot a read is about: the one asked for, the latest whose period ends on or
-    before ``as_of``, or the latest finished one (core.snapshots)."""
+    """The snapshot a read is about: the one asked for, else the whole network's (not one
+    programme's) whose period ends latest, on or before ``as_of`` (core.snapshots)."""
     return snapshots.snapshot_select(
-        NetworkSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-finished", "-id")
+        NetworkSnapshot, snapshot_id=snapshot_id, as_of=as_of, whole=Q(programme__isnull=True)
     )
 
 
@@ -174,3 +178,84 @@ def organisation_metrics(organisation_id: int) -> OrganisationMetrics | None:
     """The organisation's row in the latest snapshot, if any."""
     snapshot = snapshot_select()
     return snapshot and snapshot.organisations.filter(organisation_id=organisation_id).first()
+
+
+def actor_search(snapshot: NetworkSnapshot, query: str, *, limit: int = 20) -> list[ActorMetrics]:
+    """People of a snapshot whose name matches ``query`` in any script (core.names, the
+    contacts page's search), with their contact and organisation: one query."""
+    if not search_terms(query):
+        return []
+    rows = name_search(actor_queryset(snapshot), query, key="contact__search_key")
+    return list(rows.order_by("contact__family_name", "contact__given_name", "contact_id")[:limit])
+
+
+def actor_of(snapshot: NetworkSnapshot, contact_id: int) -> ActorMetrics | None:
+    """One person's row in a snapshot, with their contact and organisation."""
+    return actor_queryset(snapshot).filter(contact_id=contact_id).first()
+
+
+@dataclass(frozen=True)
+class PositionPoint:
+    date: datetime.date
+    snapshot_id: int
+    degree: int
+    betweenness: float
+    pagerank: float
+
+
+def contact_position_history(contact_id: int) -> list[PositionPoint]:
+    """A person's place in each finished whole-network snapshot, oldest first: one point per
+    period date (the latest computation of that date), in one query. A snapshot's date is its
+    ``as_of``, or the day it finished for one of every forum (as ``?as_of=`` reads them)."""
+    rows = (
+        ActorMetrics.objects.filter(
+            contact_id=contact_id,
+            snapshot__status=SnapshotStatus.DONE,
+            snapshot__programme__isnull=True,
+        )
+        .order_by("snapshot__finished", "snapshot_id")
+        .values_list(
+            "snapshot_id",
+            "snapshot__as_of",
+            "snapshot__finished",
+            "degree",
+            "betweenness",
+            "pagerank",
+        )
+    )
+    by_date: dict[datetime.date, PositionPoint] = {}
+    for snapshot_id, as_of, finished, degree, betweenness, pagerank in rows:
+        date = as_of or localdate(finished)
+        by_date[date] = PositionPoint(date, snapshot_id, degree, betweenness, pagerank)
+    return [by_date[date] for date in sorted(by_date)]
+
+
+@dataclass(frozen=True)
+class BrokerProfile:
+    """Why someone is a broker, from their stored row: their Gould-Fernandez role counts,
+    the sectors of the people they have met, and the pairs of those sectors they stand
+    between (both ends met through them; the role counts say how many pairs had not met)."""
+
+    roles: list[tuple[str, int]]  # (role, count), in BrokerageRole's order, zeros left out
+    cross_sector: int
+    sectors: list[tuple[str, int]]  # (sector, people met), most first
+    pairs: list[tuple[str, str]]  # distinct sector pairs, most people first
+
+
+def broker_profile(position: ActorMetrics) -> BrokerProfile:
+    from itertools import combinations
+
+    from .metrics import BrokerageRole
+
+    roles = [(role.value, getattr(position, role.value) or 0) for role in BrokerageRole]
+    sectors = sorted(
+        # People of no known sector ("unknown", see services._metric_rows) name no sector.
+        ((s, n) for s, n in (position.sector_ties or {}).items() if s not in ("", "unknown") and n),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return BrokerProfile(
+        roles=[(role, n) for role, n in roles if n],
+        cross_sector=sum(getattr(position, role.value) or 0 for role in CROSS_SECTOR_ROLES),
+        sectors=sectors,
+        pairs=[(a, b) for (a, _na), (b, _nb) in combinations(sectors, 2)],
+    )

@@ -37,6 +37,7 @@ from crm.models import (
     WorkingGroupMembership,
 )
 from crm.models.choices import ParticipationRole, ParticipationStatus
+from engagement.choices import LAPSED_MISSED_MAX
 
 from .models import Invitation, InvitationStatus, Mailing
 
@@ -263,8 +264,10 @@ class LapsedAudience(Audience, key="lapsed"):
         if not isinstance(options, dict) or set(options) - {"missed"}:
             raise AudienceError(_('lapsed: an object such as {"missed": 3}.'))
         missed = options.get("missed")
-        if missed is not None and not (_is_int(missed) and 1 <= missed <= 1000):
-            raise AudienceError(_("missed: a whole number, 1 to 1000."))
+        if missed is not None and not (_is_int(missed) and 1 <= missed <= LAPSED_MISSED_MAX):
+            raise AudienceError(
+                _("missed: a whole number, 1 to %(most)d.") % {"most": LAPSED_MISSED_MAX}
+            )
         return cls(missed=missed)
 
 

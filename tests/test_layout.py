@@ -38,3 +38,15 @@ def test_every_task_name_services_use_is_registered():
     names = [value for key, value in vars(queue).items() if key.isupper()]
     assert names, "core.queue names no task"
     assert [name for name in names if not queue.task_registered(name)] == []
+
+
+def test_core_depends_on_no_app_of_ours():
+    """core is what every app builds on; an import the other way would tie them in a knot."""
+    ours = ("crm", "network", "engagement", "outreach", "web", "tasks")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "core").rglob("*.py")
+        for name in _imports(path)
+        if name.split(".")[0] in ours
+    ]
+    assert offenders == []

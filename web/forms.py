@@ -18,6 +18,7 @@ from crm.models import (
     WorkingGroup,
 )
 from crm.models.contacts import CONTACT_DETAILS
+from engagement.choices import LAPSED_MISSED_MAX
 from engagement.models import EngagementLevel
 from outreach.audience import (
     Audience,
@@ -168,7 +169,10 @@ class MailingForm(forms.Form):
     # Empty: the latest engagement snapshot's own rule, so the mailing reaches exactly the
     # people the engagement page lists as lapsed.
     missed = forms.IntegerField(
-        label=_("Missed the last N forums"), required=False, min_value=1, max_value=50
+        label=_("Missed the last N forums"),
+        required=False,
+        min_value=1,
+        max_value=LAPSED_MISSED_MAX,
     )
 
     def audience(self) -> Audience:

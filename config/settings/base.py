@@ -297,34 +297,34 @@ WORKER_SWEEP_ON_CONNECT = env.bool("WORKER_SWEEP_ON_CONNECT", default=True)
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "crm.api.throttling.GatedTokenAuthentication",
+        "core.api.throttling.GatedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "crm.api.permissions.RolePermissions",
+        "core.api.permissions.RolePermissions",
         "crm.api.permissions.PersonalDataExport",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "crm.api.ordering.StrictOrderingFilter",
+        "core.api.ordering.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "crm.api.schema.ApiSchema",
-    "EXCEPTION_HANDLER": "crm.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "crm.api.parsers.StrictJSONParser",
+        "core.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
-        "crm.api.renderers.JSONRenderer",
-        "crm.api.renderers.PolicyBrowsableAPIRenderer",
+        "core.api.renderers.JSONRenderer",
+        "core.api.renderers.PolicyBrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "crm.api.throttling.AnonymousThrottle",
-        "crm.api.throttling.UserThrottle",
+        "core.api.throttling.AnonymousThrottle",
+        "core.api.throttling.UserThrottle",
     ],
     # Generous for people and scripts paging through a city's contacts; a runaway loop or a
     # scraper meets 429 with Retry-After.
@@ -336,7 +336,7 @@ REST_FRAMEWORK = {
 }
 # An address that sends this many wrong tokens in the window has its token requests
 # answered 429 until the window ends: guessing a 40-character token stays hopeless, and a
-# typo costs nothing (requests without credentials do not count; crm.api.throttling).
+# typo costs nothing (requests without credentials do not count; core.api.throttling).
 API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=20)
 API_AUTH_FAILURE_WINDOW = env.int("API_AUTH_FAILURE_WINDOW", default=600)
 
@@ -381,8 +381,9 @@ NETWORK_RECOMPUTE_DELAY = env.int("NETWORK_RECOMPUTE_DELAY", default=120)
 NETWORK_LEASE_SECONDS = env.int("NETWORK_LEASE_SECONDS", default=1800)
 
 # --- Engagement ---------------------------------------------------------------------------
-# Lapsed: came to at least ENGAGEMENT_LAPSED_MIN_FORUMS forums (a regular's minimum), then
-# missed the last ENGAGEMENT_LAPSED_MISSED held. One rule for the level and the lapsed
+# Lapsed: came to at least ENGAGEMENT_LAPSED_MIN_FORUMS forums (by default 2, the regular level's
+# minimum: someone who came like a regular, then stopped), then missed the last
+# ENGAGEMENT_LAPSED_MISSED held. One rule for the level and the lapsed
 # list (whose ``missed`` can be asked for); each snapshot stores the rule it used. The
 # same number of latest forums is what "recent" means for sector drift.
 ENGAGEMENT_LAPSED_MIN_FORUMS = env.int("ENGAGEMENT_LAPSED_MIN_FORUMS", default=2)

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import model_create, model_update
 from crm.models import Affiliation, Contact, Organisation
 
-from .common import model_create, model_update
 from .contacts import contact_sector_refresh
 
 AFFILIATION_FIELDS = ("organisation", "position", "start_date", "end_date", "is_primary")

@@ -2,9 +2,8 @@ import datetime
 
 from django.db import transaction
 
+from core.services import model_create
 from crm.models import Consent, Contact
-
-from .common import model_create
 
 
 @transaction.atomic

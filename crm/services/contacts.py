@@ -4,10 +4,9 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from core.services import model_create, model_update
 from crm.models import Affiliation, Contact, Language
 from crm.models.contacts import CONTACT_DETAILS
-
-from .common import model_create, model_update
 
 CONTACT_FIELDS = (*CONTACT_DETAILS, "notes")
 

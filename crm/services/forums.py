@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import model_create, model_update, values_known
 from crm.models import Forum, ForumDocument, ForumPartner, Organisation, Programme
-
-from .common import model_create, model_update, values_known
 
 PROGRAMME_FIELDS = (
     "name",
@@ -89,3 +88,22 @@ def forum_document_create(*, forum: Forum, kind: str, title: str = "", file=None
     return model_create(
         ForumDocument, forum=forum, kind=kind, title=title, file=file or "", url=url
     )
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme) -> None:
+    """Remove a programme; one that still has forums or working groups is refused
+    (ProtectedError, which says by what)."""
+    programme.delete()
+
+
+@transaction.atomic
+def forum_delete(*, forum: Forum) -> None:
+    """Remove a forum entered by mistake, with its partners and documents; one with
+    participations is refused (ProtectedError): attendance is history."""
+    forum.delete()
+
+
+@transaction.atomic
+def forum_document_delete(*, document: ForumDocument) -> None:
+    document.delete()

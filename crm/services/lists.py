@@ -2,9 +2,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from core.services import model_create
 from crm.models import Contact, ContactList, ContactListKind, ContactListMember
-
-from .common import model_create
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from core.snapshot_api import SNAPSHOT_FIELDS
 from crm.api.lists import ContactListSerializer  # noqa: F401  (the lapsed list's answer)
 from crm.models import ParticipationRole
-from engagement.choices import EngagementLevel
+from engagement.choices import LAPSED_MISSED_MAX, EngagementLevel
 from engagement.models import (
     ContactEngagement,
     EngagementSnapshot,
@@ -130,7 +130,7 @@ class ScoreHistorySerializer(serializers.ModelSerializer):
 
 class LapsedSaveSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=200)
-    missed = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    missed = serializers.IntegerField(required=False, min_value=1, max_value=LAPSED_MISSED_MAX)
 
 
 class CohortCellSerializer(serializers.Serializer):

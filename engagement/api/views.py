@@ -17,7 +17,7 @@ from core.exports import CsvExportMixin, csv_response
 from core.filters import IdFilter, boolean
 from core.ids import MAX_ID
 from crm.models import Contact, Programme, Sector
-from engagement.choices import EngagementLevel
+from engagement.choices import LAPSED_MISSED_MAX, EngagementLevel
 from engagement.models import (
     ContactEngagement,
     EngagementSnapshot,
@@ -184,7 +184,7 @@ class CanSaveContactLists(BasePermission):
 
 
 class LapsedQuery(serializers.Serializer):
-    missed = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    missed = serializers.IntegerField(required=False, min_value=1, max_value=LAPSED_MISSED_MAX)
 
 
 @extend_schema(

@@ -60,7 +60,7 @@ class SnapshotScopedMixin(snapshot_api.SnapshotScopedMixin):
     """A network snapshot's reads (core.snapshot_api): the latest finished one by default."""
 
     snapshot_serializer = NetworkSnapshotSerializer
-    page_beside = {"snapshot": NetworkSnapshotSerializer}  # for the schema (crm.api.schema)
+    page_beside = {"snapshot": NetworkSnapshotSerializer}  # for the schema (core.api.schema)
     no_snapshot = gettext_lazy(
         "No finished network snapshot matches. POST /api/v1/network/recompute/ "
         "(with as_of for a past date) to compute one."

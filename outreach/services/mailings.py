@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.queue import OUTBOX_WORK, enqueue
+from core.services import model_create, model_update, validate
 from crm.models import Contact, Forum, Language
 from crm.models.choices import ParticipationStatus
-from crm.services.common import model_create, model_update, validate
 
 from ..audience import Audience, ForumAudience, InvitationsAudience, mailing_audience
 from ..messages import mailing_fields, message_build

@@ -40,12 +40,48 @@
     });
   }
 
+  // Charts over time put each point at its date on a linear axis of milliseconds, so the
+  // years between two snapshots take the room they took (no date adapter is needed).
+  const dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { year: "numeric", month: "short" });
+  const fullFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium" });
+  const time = (iso) => Date.parse(iso + "T00:00:00Z");
+  const timeAxis = {
+    type: "linear",
+    ticks: { callback: (value) => dayFormat.format(new Date(value)), maxRotation: 0, autoSkip: true, maxTicksLimit: 6 },
+  };
+  const timeTooltip = { callbacks: { title: (items) => items.length ? fullFormat.format(new Date(items[0].parsed.x)) : "" } };
+  const points = (dates, values) => dates.map((d, i) => ({ x: time(d), y: values[i] }));
+
   const scores = data("score-data");
-  if (scores && scores.labels.length && document.getElementById("score-history")) {
+  if (scores && scores.dates.length && document.getElementById("score-history")) {
     new Chart(document.getElementById("score-history"), {
       type: "line",
-      data: { labels: scores.labels, datasets: [{ label: "score", data: scores.scores, borderColor: colour("civil_society"), tension: 0.2 }] },
-      options: { responsive: true, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+      data: { datasets: [{ label: "score", data: points(scores.dates, scores.scores), borderColor: colour("civil_society"), tension: 0.2 }] },
+      options: { responsive: true, plugins: { legend: { display: false }, tooltip: timeTooltip }, scales: { x: timeAxis, y: { beginAtZero: true } } },
+    });
+  }
+
+  const position = data("position-data");
+  if (position && position.dates.length && document.getElementById("position-history")) {
+    const names = data("position-labels") || {};
+    new Chart(document.getElementById("position-history"), {
+      type: "line",
+      data: {
+        datasets: [
+          { label: names.betweenness, data: points(position.dates, position.betweenness), borderColor: colour("government"), yAxisID: "y" },
+          { label: names.pagerank, data: points(position.dates, position.pagerank), borderColor: colour("academia"), yAxisID: "y" },
+          { label: names.degree, data: points(position.dates, position.degree), borderColor: colour("business"), yAxisID: "y1" },
+        ],
+      },
+      options: {
+        responsive: true,
+        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } }, tooltip: timeTooltip },
+        scales: {
+          x: timeAxis,
+          y: { beginAtZero: true },
+          y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+        },
+      },
     });
   }
 

@@ -90,7 +90,7 @@ def test_wrong_tokens_sent_in_parallel_are_all_counted(settings):
     from django.test import RequestFactory
     from rest_framework.exceptions import AuthenticationFailed
 
-    from crm.api.exceptions import exception_handler
+    from core.api.exceptions import exception_handler
 
     request = RequestFactory().get("/api/v1/contacts/", REMOTE_ADDR="203.0.113.7")
     with ThreadPoolExecutor(16) as pool:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from crm.models import Sector
 from outreach.models import OutboxStatus
 
 register = template.Library()
@@ -14,3 +15,12 @@ def outbox_status(code: str) -> str:
         return OutboxStatus(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def sector_label(code: str) -> str:
+    """The translated name of a sector ("business" → "Business"); "—" for none."""
+    try:
+        return Sector(code).label
+    except ValueError:
+        return code or "—"

@@ -1,7 +1,10 @@
+from dataclasses import fields
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from core.exports import csv_response
@@ -10,13 +13,23 @@ from crm.models.contacts import CONTACT_DETAILS
 from crm.selectors import contacts as crm_contacts
 from crm.selectors.contacts import contact_queryset, contact_records, contacts_attach_consent
 from crm.services.contacts import contact_create, contact_update
+from crm.services.intake import contact_intake
 from engagement.models import EngagementLevel
 from engagement.selectors import contact_engagement_history, contacts_with_engagement
-from network.selectors import contact_position
+from network.selectors import (
+    PositionPoint,
+    broker_profile,
+    contact_position,
+    contact_position_history,
+)
 from outreach.selectors import contact_emails, contact_invitations
 from web.access import changes, may, page, personal_export_check
+from web.change_history import changes_shown
 from web.forms import ContactFilterForm, ContactForm
+from web.forms_records import ContactIntakeForm
+from web.metric_definitions import DEFINITIONS
 from web.paging import paginate, query_without, sort
+from web.views.record_pages import service_save
 
 SORTS = {
     "name": "family_name",
@@ -90,13 +103,8 @@ def _csv(queryset):
             current = contact.current_affiliations
             yield [
                 contact.pk,
-                contact.given_name,
-                contact.family_name,
-                contact.patronymic,
-                contact.email or "",
-                str(contact.phone or ""),
-                contact.city,
-                contact.language,
+                # Each detail by its name, so the cells follow the header however it changes.
+                *(str(getattr(contact, name) or "") for name in CONTACT_DETAILS),
                 contact.sector,
                 "; ".join(a.organisation.name for a in current),
                 contact.engagement_level or "",
@@ -124,6 +132,7 @@ def contact_detail(request, pk: int):
     records = contact_records(contact)
     engagement = contact_engagement_history(contact.pk)
     position, ties = contact_position(contact.pk)
+    positions = contact_position_history(contact.pk)
     return render(
         request,
         "web/contacts/detail.html",
@@ -134,19 +143,40 @@ def contact_detail(request, pk: int):
             "participations": records.participations,
             "memberships": records.memberships,
             "engagement": engagement[-1] if engagement else None,
-            "engagement_history": {
-                "labels": [str(e.snapshot.as_of) for e in engagement],
-                "scores": [round(e.score or 0, 3) for e in engagement],
-            },
+            "engagement_history": _score_history(engagement),
             "position": position,
             "ties": ties,
+            "broker": broker_profile(position) if position else None,
+            "position_history": {
+                "dates": [p.date.isoformat() for p in positions],
+                **{m: [round(getattr(p, m), 5) for p in positions] for m in POSITION_METRICS},
+            },
+            "position_labels": {m: str(DEFINITIONS[m].label) for m in POSITION_METRICS},
             "consents": records.consents,
             "emails": contact_emails(contact.pk),
             "invitations": contact_invitations(contact.pk),
-            "history": records.history,
+            "history": changes_shown(records.history),
             "can_edit": may(request.user, "crm.change_contact"),
         },
     )
+
+
+# The figures a position over time charts: PositionPoint's metric fields.
+POSITION_METRICS = [f.name for f in fields(PositionPoint) if f.name in DEFINITIONS]
+
+
+def _score_history(engagement) -> dict:
+    """Chart data of a score over time, by date (a snapshot of every forum counts as of the
+    day it finished), so the chart's time axis spaces the points as the years went."""
+    points = sorted(
+        (e.snapshot.as_of or localdate(e.snapshot.finished), round(e.score or 0, 3))
+        for e in engagement
+        if e.snapshot.as_of or e.snapshot.finished
+    )
+    return {
+        "dates": [day.isoformat() for day, _score in points],
+        "scores": [score for _day, score in points],
+    }
 
 
 def _save(request, form, contact=None):
@@ -161,11 +191,14 @@ def _save(request, form, contact=None):
         return None
 
 
-@changes("crm.add_contact")
+@changes("crm.add_contact", "crm.add_affiliation", "crm.add_consent")
 def contact_new(request):
-    form = ContactForm(request.POST or None)
+    """Details, where they work, and consent given in person: one service, one transaction."""
+    form = ContactIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = _save(request, form)
+        contact = service_save(
+            form, lambda: contact_intake(**form.intake(recorded_by=request.user))
+        )
         if contact is not None:
             messages.success(request, _("Contact created."))
             return redirect("web:contact", pk=contact.pk)

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from rest_framework.authentication import get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
-from crm.api.throttling import GatedTokenAuthentication, auth_failure_record
+from core.api.throttling import GatedTokenAuthentication, auth_failure_record
 from crm.documents import document_media_type
 from crm.models import ForumDocument
 from web.access import page

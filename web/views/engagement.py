@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from crm.models import ConsentPurpose
 from crm.selectors.forums import programmes_by_size
+from engagement.choices import LAPSED_MISSED_MAX
 from engagement.selectors import (
     cohort_table,
     engagement_snapshot_select,
@@ -23,11 +24,11 @@ from web.selectors import forum_label
 
 
 def _missed(params, snapshot) -> int:
-    """The page's ``missed`` (1 to 50); the snapshot's own rule when not given or not a
-    number."""
+    """The page's ``missed`` (1 to LAPSED_MISSED_MAX); the snapshot's own rule when not
+    given or not a number."""
     default = lapsed_rule(snapshot)["missed"]
     try:
-        return max(1, min(50, int(params["missed"])))
+        return max(1, min(LAPSED_MISSED_MAX, int(params["missed"])))
     except (KeyError, ValueError):
         return default
 

@@ -329,7 +329,7 @@ def test_deeply_nested_json_is_400_and_changes_nothing(
 
 
 def test_json_nested_as_deep_as_allowed_reaches_the_serializer(coordinator_api, world):
-    from crm.api.parsers import MAX_DEPTH
+    from core.api.parsers import MAX_DEPTH
 
     nested = "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1)
     raw = f'{{"given_name": {nested}, "family_name": "Deep"}}'

@@ -13,7 +13,7 @@ from rest_framework import renderers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.utils.serializer_helpers import ReturnDict
 
-from crm.api.renderers import JSONRenderer
+from core.api.renderers import JSONRenderer
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 

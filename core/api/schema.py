@@ -2,7 +2,7 @@
 
 drf-spectacular documents the success answer of each operation. This AutoSchema adds, in
 one place, the error answers every operation can give, all in the one body shape the
-exception handler (crm.api.exceptions) produces; describes times as the local wall-clock
+exception handler (core.api.exceptions) produces; describes times as the local wall-clock
 times the API sends; and documents CSV exports as text.
 """
 
