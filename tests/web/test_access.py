@@ -49,6 +49,10 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "network": ("get", reverse("web:network")),
         "engagement": ("get", reverse("web:engagement")),
         "lapsed_email": ("post", reverse("web:lapsed_email")),
+        "templates": ("get", reverse("web:templates")),
+        "template_new": ("get", reverse("web:template_new")),
+        "template_edit": ("get", reverse("web:template_edit", args=[world["thanks"].pk])),
+        "template_preview": ("post", reverse("web:template_preview")),
         "mailings": ("get", reverse("web:mailings")),
         "mailing_new": ("get", reverse("web:mailing_new")),
         "audience_preview": ("post", reverse("web:audience_preview")),
@@ -57,6 +61,10 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "mailing_schedule": ("post", reverse("web:mailing_schedule", args=[mailing.pk])),
         "mailing_cancel": ("post", reverse("web:mailing_cancel", args=[mailing.pk])),
     }
+
+
+# Pages that only show a form to write with: a viewer gets 403 there.
+EDITORS = ("contact_new", "contact_edit", "mailing_new", "template_new", "template_edit")
 
 
 def test_the_list_names_every_page_of_the_app(world):
@@ -99,7 +107,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_everywhere(world):
 
 def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, viewer_api):
     for name, (method, url) in every_page(world).items():
-        if method == "get" and name not in ("contact_new", "contact_edit", "mailing_new"):
+        if method == "get" and name not in EDITORS:
             assert viewer_client.get(url).status_code == 200, name
     resources = viewer_api.get("/api/v1/").json()
     assert len(resources) > 10
@@ -109,7 +117,7 @@ def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, view
 
 def test_pages_that_read_answer_only_get_and_head(world, coordinator_client):
     for name, (method, url) in every_page(world).items():
-        if method == "get" and name not in ("contact_new", "contact_edit", "mailing_new"):
+        if method == "get" and name not in EDITORS:
             assert coordinator_client.head(url).status_code == 200, name
             for verb in ("put", "delete", "patch", "trace"):
                 assert getattr(coordinator_client, verb)(url).status_code == 405, (name, verb)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from outreach.models import OutboxStatus
+from outreach.models import OutboxStatus, SuppressionReason
 
 register = template.Library()
 
@@ -12,5 +12,14 @@ def outbox_status(code: str) -> str:
     """The translated label of an outbox status ("sent" → "Sent")."""
     try:
         return OutboxStatus(code).label
+    except ValueError:
+        return code
+
+
+@register.filter
+def suppression_reason(code: str) -> str:
+    """Why a message was not sent, translated ("no_consent" → "No consent for this purpose")."""
+    try:
+        return SuppressionReason(code).label
     except ValueError:
         return code
