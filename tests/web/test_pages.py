@@ -200,7 +200,7 @@ def test_composing_a_mailing_shows_recipients_and_exclusions_then_sends(
     assert "No e-mail address" in page
     assert "Preview" in page
     assert "Спасибо" in page
-    assert "Yes, send to %d people" % (attended - 1) in page
+    assert f"Yes, send to {attended - 1} people" in page
     # Without the confirmed number of recipients nothing is sent.
     coordinator_client.post(reverse("web:mailing_send", args=[mailing.pk]))
     mailing.refresh_from_db()
