@@ -65,6 +65,8 @@ def model_update(
     Returns the instance and the names of the fields that changed, so callers can react to
     a change (a new sector, an ended affiliation) without comparing values themselves.
     """
+    fields = tuple(fields)
+    values_known(f"{type(instance).__name__} update", data, fields)
     changed: set[str] = set()
     for field in fields:
         if field in data and getattr(instance, field) != data[field]:

@@ -93,6 +93,7 @@ def contact_create(
 def contact_update(*, contact: Contact, data: dict) -> Contact:
     fields = list(CONTACT_FIELDS)
     data = dict(data)
+    tags = data.pop("tags", None)
     if "sector" in data:
         data.update(_sector_fields(data.pop("sector")))
         fields += ["sector", "sector_explicit"]
@@ -101,6 +102,6 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
         # Cleared (or never pinned): the sector follows the affiliations again.
         contact_sector_refresh(contact_ids=[contact.pk])
         contact.refresh_from_db(fields=["sector", "updated"])
-    if "tags" in data:
-        contact.tags.set(list(data["tags"]))
+    if tags is not None:
+        contact.tags.set(list(tags))
     return contact

@@ -76,9 +76,11 @@ def forum_create(*, partners: Iterable[dict] = (), **values) -> Forum:
 
 @transaction.atomic
 def forum_update(*, forum: Forum, data: dict) -> Forum:
+    data = dict(data)
+    partners = data.pop("partners", None)
     forum, _changed = model_update(instance=forum, data=data, fields=FORUM_FIELDS)
-    if "partners" in data:
-        _partners_set(forum=forum, partners=data["partners"])
+    if partners is not None:
+        _partners_set(forum=forum, partners=partners)
     return forum
 
 

@@ -37,3 +37,14 @@ def test_known_fields_still_create_the_row():
     assert group.programme == forum.programme
     programme = programme_create(name="Urban forums", start_year=2017, city="Almaty")
     assert programme.city == "Almaty"
+
+
+def test_update_services_refuse_keys_they_do_not_know():
+    """An update given a misspelt field fails loudly and changes nothing, as a create does."""
+    from crm.services.forums import programme_create, programme_update
+
+    programme = programme_create(name="WeAlmaty", start_year=2017)
+    with pytest.raises(TypeError, match="'fundr'"):
+        programme_update(programme=programme, data={"name": "Renamed", "fundr": "EU"})
+    programme.refresh_from_db()
+    assert programme.name == "WeAlmaty"
