@@ -24,6 +24,11 @@ def test_write_a_template_in_place_and_invite_two_candidates(
     expect(page.locator(".candidate-consent").first).to_be_visible()
     page.click("#new-template")
     expect(page.locator("#id_purpose")).to_have_value("working_group")
+    # The editor fits a phone: no page wider than the window.
+    page.set_viewport_size({"width": 390, "height": 844})
+    wider = "() => document.documentElement.scrollWidth > window.innerWidth"
+    assert not page.evaluate(wider)
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.fill("#id_name", "Join the group")
     page.fill("#id_en-subject", "Join {{ working_group.title }}")
     page.fill(
