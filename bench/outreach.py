@@ -102,7 +102,7 @@ def main():
     from django.conf import settings
     from django.test.utils import override_settings
 
-    from crm.models import Consent, Contact, Forum, Participation
+    from crm.models import Consent, Contact, Forum, Language, Participation
     from outreach.audience import ForumAudience
     from outreach.messages import mailing_fields, message_build
     from outreach.models import Mailing, OutboxMessage
@@ -118,7 +118,7 @@ def main():
                 given_name=f"Айгерим{i}",
                 family_name="Бенчева",
                 email=f"bench{i}@example.org",
-                language=("ru", "kk", "en")[i % 3],
+                language=Language.values[i % 3],
                 search_key=f"bench{i}",
             )
             for i in range(size)
@@ -150,7 +150,7 @@ def main():
                 "body_html": "<p>{{ contact.full_name }}: {{ forum.title }}</p>"
                 '<p><a href="{{ unsubscribe_url }}">unsubscribe</a></p>',
             }
-            for language in ("ru", "kk", "en")
+            for language in Language.values
         ],
     )
 

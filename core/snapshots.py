@@ -252,23 +252,21 @@ def snapshot_select(
     *,
     snapshot_id: int | None = None,
     as_of: datetime.date | None = None,
-    latest: tuple = ("-finished", "-id"),
+    whole: Q | None = None,
 ) -> Snapshot | None:
-    """The finished snapshot a read is about: the one asked for; as of a date, the latest
-    whose period ends on or before that date; else the first in the ``latest`` order.
+    """The finished snapshot a read is about: the one asked for by id; else, among those of
+    the whole installation (``whole``: e.g. not of one programme), the one whose period ends
+    latest, on or before ``as_of`` when given.
 
-    "On or before" because snapshots are taken on some dates only: a question about any
-    day is answered by the snapshot that was current then, never by a later one."""
+    One meaning of "latest" for every kind: the period covered, not the time of computing,
+    so a past period computed today (a history, a check) never replaces the present. "On
+    or before" because snapshots are taken on some dates only: a question about any day is
+    answered by the snapshot that was current then, never by a later one."""
     done = model.objects.filter(status=SnapshotStatus.DONE)
     if snapshot_id is not None:
         return done.filter(pk=snapshot_id).first()
+    # A snapshot of every forum (no as_of) covers what was there the day it finished.
+    chosen = done.filter(whole or Q()).annotate(ended=Coalesce("as_of", TruncDate("finished")))
     if as_of is not None:
-        # A snapshot of every forum (no as_of) covers what was there the day it finished.
-        ended = Coalesce("as_of", TruncDate("finished"))
-        return (
-            done.annotate(ended=ended)
-            .filter(ended__lte=as_of)
-            .order_by("-ended", F("finished").desc(nulls_last=True), "-id")
-            .first()
-        )
-    return done.order_by(*latest).first()
+        chosen = chosen.filter(ended__lte=as_of)
+    return chosen.order_by("-ended", F("finished").desc(nulls_last=True), "-id").first()

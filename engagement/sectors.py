@@ -1,6 +1,6 @@
 """Engagement per sector, and which sectors drift away (plain arrays in, rows out; no ORM)."""
 
-from crm.models.choices import Sector
+from crm.models.choices import UNKNOWN_SECTOR, Sector
 
 from .attendance import Inputs
 from .scoring import ATTENDED, LEVELS, EngagementFigures, EngagementParameters, programme_ranks
@@ -20,7 +20,7 @@ def sector_engagement_rows(
     attendee_sector = sector[inputs.contact_row[attended]]
     rows = []
     total_recent, total_earlier = int(recent.sum()), int((~recent).sum())
-    for name in (*Sector.values, ""):  # "": contacts of no known sector
+    for name in (*Sector.values, UNKNOWN_SECTOR):
         members = sector == name
         if not members.any():
             continue

@@ -17,10 +17,10 @@ from crm.models import (
     Participation,
     ParticipationStatus,
     Programme,
-    Sector,
     WorkingGroup,
     WorkingGroupMembership,
 )
+from crm.models.choices import UNKNOWN_SECTOR
 
 from .attendance import Inputs, engagement_inputs, rows_of
 from .balance import balance, forum_balance_rows
@@ -55,11 +55,9 @@ def engagement_inputs_read(*, as_of: datetime.date) -> Inputs:
 def engagement_snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> EngagementSnapshot | None:
-    """The snapshot a read is about: the one asked for, the latest whose date is on or
-    before ``as_of``, or the one of the latest date (core.snapshots)."""
-    return snapshots.snapshot_select(
-        EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-as_of", "-id")
-    )
+    """The snapshot a read is about: the one asked for, else the one whose date is latest,
+    on or before ``as_of`` (core.snapshots)."""
+    return snapshots.snapshot_select(EngagementSnapshot, snapshot_id=snapshot_id, as_of=as_of)
 
 
 def engagement_parameters() -> EngagementParameters:
@@ -157,7 +155,7 @@ def attended_by_sector(forums) -> dict[int, dict[str, int]]:
     ("" when neither they nor their organisation has one), in one grouped query."""
     by_forum: dict[int, dict[str, int]] = {}
     for forum_id, sector, n in _attended_counts(forums, "forum_id", "represented"):
-        by_forum.setdefault(forum_id, {})[sector or ""] = n
+        by_forum.setdefault(forum_id, {})[sector or UNKNOWN_SECTOR] = n
     return by_forum
 
 
@@ -189,7 +187,7 @@ def working_group_balance(*, programme: Programme | None = None) -> list[dict]:
     )
     by_group: dict[int, dict[str, int]] = {}
     for group_id, sector, n in counts:
-        by_group.setdefault(group_id, {})[sector or ""] = n
+        by_group.setdefault(group_id, {})[sector or UNKNOWN_SECTOR] = n
     return [
         {
             "working_group": group.pk,
@@ -242,9 +240,9 @@ def organisation_engagement(organisation_id: int) -> OrganisationEngagement | No
 
 
 def attended_by_sector_and_role(forum_id: int) -> dict[str, dict[str, int]]:
-    """Attendees of a forum by the sector they represented (``other`` when none is known)
-    and their role, in one grouped query."""
+    """Attendees of a forum by the sector they represented (UNKNOWN_SECTOR when none is
+    known) and their role, in one grouped query."""
     table: dict[str, dict[str, int]] = {}
     for sector, role, n in _attended_counts([forum_id], "represented", "role"):
-        table.setdefault(sector or Sector.OTHER, {})[role] = n
+        table.setdefault(sector or UNKNOWN_SECTOR, {})[role] = n
     return table

@@ -14,6 +14,7 @@ from core.bulk import analyse, bulk_insert
 from core.queue import ENGAGEMENT_SNAPSHOT_BUILD
 from core.snapshots import SnapshotJob
 from crm.models import ContactList, ContactListKind
+from crm.models.choices import UNKNOWN_SECTOR
 from crm.services.lists import contact_list_create
 
 from .attendance import (
@@ -197,7 +198,7 @@ def _store_actors(model, snapshot, id_column, ids, result: EngagementFigures, in
                 int(result.missed_since_last[i]),
                 float(result.score[i]),
                 LEVELS[result.level[i]] if result.level[i] >= 0 else "",
-                sectors_of[i] or "",
+                sectors_of[i] or UNKNOWN_SECTOR,
                 *extra(i),
             ]
 

@@ -15,11 +15,10 @@ import numpy as np
 import scipy.sparse as sp
 
 # The vocabulary only (an enum, no queries): sectors are crm's, never a copy.
-from crm.models.choices import Sector
+from crm.models.choices import UNKNOWN_SECTOR, Sector
 
 # Arrays hold a sector as its small integer code: its position here. crm's sectors in their
 # declared order, then one code for people and organisations without a known sector.
-UNKNOWN_SECTOR = ""
 SECTOR_ORDER = (*Sector.values, UNKNOWN_SECTOR)
 UNKNOWN_SECTOR_CODE = len(SECTOR_ORDER) - 1
 

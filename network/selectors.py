@@ -56,10 +56,10 @@ def _in_chunks(model, ids: list[int], field: str, size: int = 20_000) -> dict:
 def snapshot_select(
     *, snapshot_id: int | None = None, as_of: datetime.date | None = None
 ) -> NetworkSnapshot | None:
-    """The snapshot a read is about: the one asked for, the latest whose period ends on or
-    before ``as_of``, or the latest finished one (core.snapshots)."""
+    """The snapshot a read is about: the one asked for, else the whole network's (not one
+    programme's) whose period ends latest, on or before ``as_of`` (core.snapshots)."""
     return snapshots.snapshot_select(
-        NetworkSnapshot, snapshot_id=snapshot_id, as_of=as_of, latest=("-finished", "-id")
+        NetworkSnapshot, snapshot_id=snapshot_id, as_of=as_of, whole=Q(programme__isnull=True)
     )
 
 

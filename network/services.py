@@ -12,6 +12,7 @@ from core.bulk import analyse, bulk_insert
 from core.queue import NETWORK_SNAPSHOT_BUILD
 from core.snapshots import SnapshotJob
 from crm.models import Programme
+from crm.models.choices import UNKNOWN_SECTOR_NAME
 
 from .analysis import AnalysisParameters, NetworkAnalysis, network_analyse
 from .graphs import SECTOR_ORDER
@@ -136,7 +137,7 @@ def _float(value) -> float | None:
 def _metric_rows(metrics: NodeMetrics, index: int, known: bool) -> list:
     """One node's values of METRIC_COLUMNS, in their order."""
     sector_ties = {
-        SECTOR_ORDER[code] or "unknown": int(count)
+        SECTOR_ORDER[code] or UNKNOWN_SECTOR_NAME: int(count)
         for code, count in enumerate(metrics.neighbour_sectors[index])
         if count
     }

@@ -162,7 +162,9 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["mailing", "status", "not_before"]),
             models.Index(
-                fields=["lease_until"], name="outbox_sending_lease", condition=Q(status="sending")
+                fields=["lease_until"],
+                name="outbox_sending_lease",
+                condition=Q(status=OutboxStatus.SENDING),
             ),
         ]
 
@@ -221,7 +223,7 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["working_group", "contact"],
-                condition=Q(status="pending"),
+                condition=Q(status=InvitationStatus.PENDING),
                 name="one_pending_invitation",
                 violation_error_message=_("This contact already has a pending invitation."),
             ),

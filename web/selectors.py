@@ -3,6 +3,7 @@
 from django.utils.text import Truncator
 
 from crm.models import Forum, Sector
+from crm.models.choices import UNKNOWN_SECTOR, UNKNOWN_SECTOR_LABEL
 from engagement.selectors import attended_by_sector, engagement_snapshot_select, lapsed_queryset
 from network.models import ForumGrowth
 from network.selectors import broker_queryset, forum_growth_list, snapshot_select
@@ -16,8 +17,6 @@ def forum_label(number: int | None, title: str) -> str:
 def sector_mix_chart(forums: list[Forum]) -> dict:
     """Chart.js data for stacked bars: one dataset per sector, one bar per forum."""
     mix = attended_by_sector([f.pk for f in forums])
-    for counts in mix.values():  # people of no known sector are drawn as "other"
-        counts[Sector.OTHER] = counts.get(Sector.OTHER, 0) + counts.pop("", 0)
     return {
         "labels": [forum_label(f.number, f.title) for f in forums],
         "datasets": [
@@ -26,7 +25,8 @@ def sector_mix_chart(forums: list[Forum]) -> dict:
                 "sector": value,
                 "data": [mix.get(f.pk, {}).get(value, 0) for f in forums],
             }
-            for value, label in Sector.choices
+            for value, label in [*Sector.choices, (UNKNOWN_SECTOR, UNKNOWN_SECTOR_LABEL)]
+            if value or any(mix.get(f.pk, {}).get(value) for f in forums)
         ],
     }
 

@@ -1,15 +1,21 @@
 from django.urls import path
 
 from web.views import (
+    contact_records,
     contacts,
     dashboard,
     documents,
     engagement,
+    forum_people,
+    forum_records,
     forums,
     mailings,
     message_templates,
     network,
+    organisation_records,
     organisations,
+    programmes,
+    working_group_records,
     working_groups,
 )
 
@@ -28,7 +34,24 @@ urlpatterns = [
     path("forums/<int:pk>/", forums.forum_detail, name="forum"),
     path("forums/<int:pk>/check-in/", forums.forum_check_in, name="forum_check_in"),
     path("forums/<int:pk>/check-in/all/", forums.forum_mark_all, name="forum_mark_all"),
+    path("forums/<int:pk>/check-in/walk-in/", forums.forum_walk_in, name="forum_walk_in"),
     path("participations/<int:pk>/mark/", forums.participation_mark, name="participation_mark"),
+    path("forums/<int:pk>/people/add/", forum_people.forum_people_add, name="forum_people_add"),
+    path(
+        "forums/<int:pk>/people/invite-list/",
+        forum_people.forum_invite_list,
+        name="forum_invite_list",
+    ),
+    path(
+        "forums/<int:pk>/people/no-shows/",
+        forum_people.forum_mark_no_shows,
+        name="forum_mark_no_shows",
+    ),
+    path(
+        "participations/<int:pk>/edit/",
+        forum_people.participation_edit,
+        name="participation_edit",
+    ),
     path("working-groups/", working_groups.working_group_list, name="working_groups"),
     path("working-groups/<int:pk>/", working_groups.working_group_detail, name="working_group"),
     path(
@@ -50,4 +73,59 @@ urlpatterns = [
     path("mailings/<int:pk>/send/", mailings.mailing_send, name="mailing_send"),
     path("mailings/<int:pk>/schedule/", mailings.mailing_schedule_view, name="mailing_schedule"),
     path("mailings/<int:pk>/cancel/", mailings.mailing_cancel_view, name="mailing_cancel"),
+    # Creating, editing and deleting records (web/views/*_records.py, programmes.py).
+    path("programmes/new/", programmes.programme_new, name="programme_new"),
+    path("programmes/<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/delete/", programmes.programme_delete_view, name="programme_delete"),
+    path("forums/new/", forum_records.forum_new, name="forum_new"),
+    path("forums/<int:pk>/edit/", forum_records.forum_edit, name="forum_edit"),
+    path("forums/<int:pk>/delete/", forum_records.forum_delete_view, name="forum_delete"),
+    path(
+        "forums/<int:pk>/documents/<int:document>/delete/",
+        forum_records.forum_document_delete_view,
+        name="forum_document_delete",
+    ),
+    path("organisations/new/", organisation_records.organisation_new, name="organisation_new"),
+    path(
+        "organisations/<int:pk>/edit/",
+        organisation_records.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
+        "organisations/<int:pk>/delete/",
+        organisation_records.organisation_delete_view,
+        name="organisation_delete",
+    ),
+    path("working-groups/new/", working_group_records.working_group_new, name="working_group_new"),
+    path(
+        "working-groups/<int:pk>/edit/",
+        working_group_records.working_group_edit,
+        name="working_group_edit",
+    ),
+    path(
+        "working-groups/<int:pk>/delete/",
+        working_group_records.working_group_delete_view,
+        name="working_group_delete",
+    ),
+    path(
+        "working-groups/<int:pk>/members/new/",
+        working_group_records.membership_new,
+        name="membership_new",
+    ),
+    path(
+        "memberships/<int:pk>/end/",
+        working_group_records.membership_end_view,
+        name="membership_end",
+    ),
+    path(
+        "contacts/<int:pk>/affiliations/new/",
+        contact_records.affiliation_new,
+        name="affiliation_new",
+    ),
+    path(
+        "affiliations/<int:pk>/end/",
+        contact_records.affiliation_end_view,
+        name="affiliation_end",
+    ),
+    path("contacts/<int:pk>/consents/new/", contact_records.consent_new, name="consent_new"),
 ]

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Forum, ForumDocument, ForumPartner, Participation, Programme
+from crm.models import (
+    Forum,
+    ForumDocument,
+    ForumPartner,
+    Participation,
+    ParticipationStatus,
+    Programme,
+)
 
 from .base import HTTPS_URLS, HistoryAdmin, count_of
 from .participation import (
@@ -63,7 +70,9 @@ class ForumAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        attended = Participation.objects.filter(forum=OuterRef("pk"), status="attended")
+        attended = Participation.objects.filter(
+            forum=OuterRef("pk"), status=ParticipationStatus.ATTENDED
+        )
         return super().get_queryset(request).annotate(_attended=count_of(attended, "forum"))
 
     @admin.display(description=_("attended"), ordering="_attended")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from crm.models import ContactList, ContactListMember
+from crm.models import ContactList, ContactListKind, ContactListMember
 
 
 class MembersInline(admin.TabularInline):
@@ -30,6 +30,6 @@ class ContactListAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.kind = "manual"
+            obj.kind = ContactListKind.MANUAL
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

@@ -2,6 +2,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from crm.models import Participation
 from crm.models import ParticipationStatus as Status
@@ -34,7 +35,12 @@ class ParticipationFormSet(forms.BaseInlineFormSet):
             newly_registered[forum.pk] += 1
         for forum_id, seats in newly_registered.items():
             # Without a lock: the service's locked check still decides races at save time.
-            participation_capacity_check(forum=forums[forum_id], lock=False, seats=seats)
+            try:
+                participation_capacity_check(forum=forums[forum_id], lock=False, seats=seats)
+            except ValidationError as error:
+                # A formset's own errors are a list, not keyed by field: the service's
+                # message as it is, shown above the rows.
+                raise ValidationError(error.messages) from error
 
 
 def save_participation_rows(formset) -> None:

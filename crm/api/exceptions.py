@@ -26,6 +26,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from crm.services.common import still_in_use_message
+
 from .throttling import auth_failure_record
 
 
@@ -50,15 +52,7 @@ def _error_response(exc, context):
             detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ProtectedError | RestrictedError):
-        objects = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
-        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
-        return Response(
-            {
-                "detail": _("This record is still in use by %(what)s; remove those first.")
-                % {"what": ", ".join(blockers)}
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response({"detail": still_in_use_message(exc)}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, OverflowError | DataError):
         # A date in year 1, an id past 64 bits: out of what Python's dates or the database
         # can hold, wherever in the request it was (a field, a filter, a path).

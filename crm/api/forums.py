@@ -7,9 +7,12 @@ from crm.models import Forum, ForumDocument, Organisation, PartnerRole, Programm
 from crm.selectors.counts import forum_participation_counts, programme_forum_counts
 from crm.services.forums import (
     forum_create,
+    forum_delete,
     forum_document_create,
+    forum_document_delete,
     forum_update,
     programme_create,
+    programme_delete,
     programme_update,
 )
 
@@ -51,6 +54,9 @@ class ProgrammeViewSet(HistoryMixin, ServiceViewSet):
 
     def update_object(self, instance, data):
         return programme_update(programme=instance, data=data)
+
+    def perform_destroy(self, instance):
+        programme_delete(programme=instance)
 
     def decorate(self, objects):
         counts = programme_forum_counts(p.pk for p in objects)
@@ -150,6 +156,9 @@ class ForumViewSet(HistoryMixin, ServiceViewSet):
     def update_object(self, instance, data):
         return forum_update(forum=instance, data=self._partner_data(data))
 
+    def perform_destroy(self, instance):
+        forum_delete(forum=instance)
+
     def decorate(self, objects):
         counts = forum_participation_counts(f.pk for f in objects)
         for forum in objects:
@@ -169,3 +178,6 @@ class ForumDocumentViewSet(HistoryMixin, ServiceViewSet):
 
     def create_object(self, data):
         return forum_document_create(**data)
+
+    def perform_destroy(self, instance):
+        forum_document_delete(document=instance)

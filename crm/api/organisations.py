@@ -13,7 +13,11 @@ from crm.services.affiliations import (
     affiliation_end,
     affiliation_update,
 )
-from crm.services.organisations import organisation_create, organisation_update
+from crm.services.organisations import (
+    organisation_create,
+    organisation_delete,
+    organisation_update,
+)
 
 from .history import HistoryMixin
 
@@ -53,6 +57,9 @@ class OrganisationViewSet(HistoryMixin, ServiceViewSet):
 
     def update_object(self, instance, data):
         return organisation_update(organisation=instance, data=data)
+
+    def perform_destroy(self, instance):
+        organisation_delete(organisation=instance)
 
     def decorate(self, objects):
         counts = organisation_people_counts(o.pk for o in objects)

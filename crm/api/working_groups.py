@@ -8,6 +8,7 @@ from crm.services.working_groups import (
     membership_create,
     membership_update,
     working_group_create,
+    working_group_delete,
     working_group_update,
 )
 
@@ -48,6 +49,9 @@ class WorkingGroupViewSet(HistoryMixin, ServiceViewSet):
 
     def update_object(self, instance, data):
         return working_group_update(working_group=instance, data=data)
+
+    def perform_destroy(self, instance):
+        working_group_delete(working_group=instance)
 
     def decorate(self, objects):
         counts = working_group_member_counts(g.pk for g in objects)

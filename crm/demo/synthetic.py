@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
-from crm.models.choices import ParticipationStatus, Sector
+from crm.models.choices import (
+    ConsentPurpose,
+    ConsentSource,
+    MembershipRole,
+    ParticipationRole,
+    ParticipationStatus,
+    Sector,
+)
 
 from .facts import FORUMS
 
@@ -116,44 +123,45 @@ TOPICS = [
 
 # Synthetic organisations, besides the real partners in facts.py: (name, sector, city).
 ORGANISATIONS = [
-    ("City Department of Urban Mobility", "government", "Almaty"),
-    ("Управление культуры города", "government", "Almaty"),
-    ("City Department of Social Welfare", "government", "Almaty"),
-    ("Department of Tourism Development", "government", "Almaty"),
-    ("Nur-Sultan City Innovation Office", "government", "Nur-Sultan"),
-    ("Shymkent Urban Development Office", "government", "Shymkent"),
-    ("Green Almaty Initiative", "civil_society", "Almaty"),
-    ("«Қала балалары» қоры", "civil_society", "Almaty"),
-    ("Accessible City Alliance", "civil_society", "Almaty"),
-    ("Алматинское велосообщество", "civil_society", "Almaty"),
-    ("Urban Heritage Society", "civil_society", "Almaty"),
-    ("Youth Civic Lab", "civil_society", "Almaty"),
-    ("Inclusion Without Borders", "civil_society", "Almaty"),
-    ("Residents' Council of Samal", "civil_society", "Almaty"),
-    ("Parents for Safe Streets", "civil_society", "Almaty"),
-    ("Astana Civic Network", "civil_society", "Nur-Sultan"),
-    ("Shymkent Volunteers Union", "civil_society", "Shymkent"),
-    ("Alatau Tech Hub", "business", "Almaty"),
-    ("Steppe Design Studio", "business", "Almaty"),
-    ("Aport Tourism Group", "business", "Almaty"),
-    ("Nomad Mobility LLP", "business", "Almaty"),
-    ("ТОО «Креативный двор»", "business", "Almaty"),
-    ("Esil Ventures", "business", "Nur-Sultan"),
-    ("Almaty Urban Studies Institute", "academia", "Almaty"),
-    ("School of Public Policy Almaty", "academia", "Almaty"),
-    ("Институт горных городов", "academia", "Almaty"),
-    ("South Kazakhstan Regional College", "academia", "Shymkent"),
-    ("City Pulse Media", "media", "Almaty"),
-    ("Qala Radio", "media", "Almaty"),
-    ("Новости мегаполиса", "media", "Almaty"),
-    ("Central Asia Civic Fund", "international", "Almaty"),
-    ("Nordic Cities Exchange", "international", "Almaty"),
-    ("Tau Artists' Collective", "other", "Almaty"),
+    ("City Department of Urban Mobility", Sector.GOVERNMENT, "Almaty"),
+    ("Управление культуры города", Sector.GOVERNMENT, "Almaty"),
+    ("City Department of Social Welfare", Sector.GOVERNMENT, "Almaty"),
+    ("Department of Tourism Development", Sector.GOVERNMENT, "Almaty"),
+    ("Nur-Sultan City Innovation Office", Sector.GOVERNMENT, "Nur-Sultan"),
+    ("Shymkent Urban Development Office", Sector.GOVERNMENT, "Shymkent"),
+    ("Green Almaty Initiative", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("«Қала балалары» қоры", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Accessible City Alliance", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Алматинское велосообщество", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Urban Heritage Society", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Youth Civic Lab", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Inclusion Without Borders", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Residents' Council of Samal", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Parents for Safe Streets", Sector.CIVIL_SOCIETY, "Almaty"),
+    ("Astana Civic Network", Sector.CIVIL_SOCIETY, "Nur-Sultan"),
+    ("Shymkent Volunteers Union", Sector.CIVIL_SOCIETY, "Shymkent"),
+    ("Alatau Tech Hub", Sector.BUSINESS, "Almaty"),
+    ("Steppe Design Studio", Sector.BUSINESS, "Almaty"),
+    ("Aport Tourism Group", Sector.BUSINESS, "Almaty"),
+    ("Nomad Mobility LLP", Sector.BUSINESS, "Almaty"),
+    ("ТОО «Креативный двор»", Sector.BUSINESS, "Almaty"),
+    ("Esil Ventures", Sector.BUSINESS, "Nur-Sultan"),
+    ("Almaty Urban Studies Institute", Sector.ACADEMIA, "Almaty"),
+    ("School of Public Policy Almaty", Sector.ACADEMIA, "Almaty"),
+    ("Институт горных городов", Sector.ACADEMIA, "Almaty"),
+    ("South Kazakhstan Regional College", Sector.ACADEMIA, "Shymkent"),
+    ("City Pulse Media", Sector.MEDIA, "Almaty"),
+    ("Qala Radio", Sector.MEDIA, "Almaty"),
+    ("Новости мегаполиса", Sector.MEDIA, "Almaty"),
+    ("Central Asia Civic Fund", Sector.INTERNATIONAL, "Almaty"),
+    ("Nordic Cities Exchange", Sector.INTERNATIONAL, "Almaty"),
+    ("Tau Artists' Collective", Sector.OTHER, "Almaty"),
 ]
 # Real partners whose staff the demo invents (clearly marked as synthetic people).
 PARTNER_STAFF = {"bc": 4, "akimat": 6, "adc": 4, "kbtu": 4}
 
-CORE, REGULAR, OCCASIONAL, VISITOR = "core", "regular", "occasional", "visitor"
+# Demo tiers of how often a synthetic person comes (not engagement levels).
+CORE, REGULAR, OCCASIONAL, VISITOR = "tier_core", "tier_regular", "tier_occasional", "tier_visitor"
 
 
 @dataclass
@@ -195,13 +203,13 @@ class DemoPlan:
 
 
 POSITIONS = {
-    "government": ["Chief specialist", "Head of division", "Deputy head", "Adviser"],
-    "civil_society": ["Director", "Project coordinator", "Volunteer lead", "Founder"],
-    "business": ["CEO", "Partner", "Marketing manager", "Founder"],
-    "academia": ["Associate professor", "Researcher", "Dean", "PhD student"],
-    "media": ["Editor", "Journalist", "Producer"],
-    "international": ["Programme manager", "Country director", "Project officer"],
-    "other": ["Artist", "Independent expert", "Curator"],
+    Sector.GOVERNMENT: ["Chief specialist", "Head of division", "Deputy head", "Adviser"],
+    Sector.CIVIL_SOCIETY: ["Director", "Project coordinator", "Volunteer lead", "Founder"],
+    Sector.BUSINESS: ["CEO", "Partner", "Marketing manager", "Founder"],
+    Sector.ACADEMIA: ["Associate professor", "Researcher", "Dean", "PhD student"],
+    Sector.MEDIA: ["Editor", "Journalist", "Producer"],
+    Sector.INTERNATIONAL: ["Programme manager", "Country director", "Project officer"],
+    Sector.OTHER: ["Artist", "Independent expert", "Curator"],
 }
 
 
@@ -252,13 +260,13 @@ def demo_plan(seed: int = 2017) -> DemoPlan:
         "Shymkent": [n for n, _, c in ORGANISATIONS if c == "Shymkent"],
     }
     sector_weights = {
-        "government": 14,
-        "civil_society": 34,
-        "business": 20,
-        "academia": 12,
-        "media": 8,
-        "international": 5,
-        "other": 7,
+        Sector.GOVERNMENT: 14,
+        Sector.CIVIL_SOCIETY: 34,
+        Sector.BUSINESS: 20,
+        Sector.ACADEMIA: 12,
+        Sector.MEDIA: 8,
+        Sector.INTERNATIONAL: 5,
+        Sector.OTHER: 7,
     }
     people: list[PersonPlan] = []
 
@@ -286,7 +294,11 @@ def demo_plan(seed: int = 2017) -> DemoPlan:
         for _ in range(count):
             person = add_person(CORE if key == "bc" else REGULAR, "Almaty")
             sector = (
-                "international" if key == "bc" else "academia" if key == "kbtu" else "government"
+                Sector.INTERNATIONAL
+                if key == "bc"
+                else Sector.ACADEMIA
+                if key == "kbtu"
+                else Sector.GOVERNMENT
             )
             position = rng.choice(POSITIONS[sector])
             person.affiliations.append((key, position, dt.date(2016, 9, 1), None, True))
@@ -373,24 +385,38 @@ def _attendance(rng: random.Random, people: list[PersonPlan]) -> list[Participat
             [a for a in attendees if a not in speakers and a not in partner_staff]
         )
         for person_index in organisers:
-            plan.append(ParticipationPlan(person_index, forum_index, "organiser", "attended"))
+            plan.append(
+                ParticipationPlan(
+                    person_index,
+                    forum_index,
+                    ParticipationRole.ORGANISER,
+                    ParticipationStatus.ATTENDED,
+                )
+            )
         for person_index in attendees:
             if person_index in speakers:
-                role = "speaker"
+                role = ParticipationRole.SPEAKER
             elif person_index == moderator:
-                role = "moderator"
+                role = ParticipationRole.MODERATOR
             elif person_index in partner_staff:
-                role = "partner"
+                role = ParticipationRole.PARTNER
             else:
-                role = "participant"
-            status = "attended"
-            if role == "participant":
+                role = ParticipationRole.PARTICIPANT
+            status = ParticipationStatus.ATTENDED
+            if role == ParticipationRole.PARTICIPANT:
                 outcomes = [ParticipationStatus.ATTENDED, ParticipationStatus.NO_SHOW,
                             ParticipationStatus.CANCELLED]  # fmt: skip
                 status = rng.choices(outcomes, weights=[88, 7, 5])[0]
             plan.append(ParticipationPlan(person_index, forum_index, role, status))
         for person_index in invited_only:
-            plan.append(ParticipationPlan(person_index, forum_index, "participant", "invited"))
+            plan.append(
+                ParticipationPlan(
+                    person_index,
+                    forum_index,
+                    ParticipationRole.PARTICIPANT,
+                    ParticipationStatus.INVITED,
+                )
+            )
     return plan
 
 
@@ -403,13 +429,15 @@ def _memberships(rng, participations):
             {
                 p.person
                 for p in participations
-                if p.forum == forum_index and p.status == "attended" and p.role != "organiser"
+                if p.forum == forum_index
+                and p.status == ParticipationStatus.ATTENDED
+                and p.role != ParticipationRole.ORGANISER
             }
         )
         members = rng.sample(came, min(len(came), 11 + 2 * group_index))
         joined = forum.date + dt.timedelta(days=14 - 4 * group_index)
         for position, person_index in enumerate(members):
-            role = "chair" if position == 0 else "member"
+            role = MembershipRole.CHAIR if position == 0 else MembershipRole.MEMBER
             left = dt.date(2019, 12, 1) if position in (3, 7) else None
             memberships.append((group_index, person_index, role, joined, left))
     return memberships
@@ -426,11 +454,29 @@ def _consents(rng, people, participations, memberships):
         if person.index not in first_seen or rng.random() < 0.12:
             continue  # never asked, or never agreed: no record, no consent
         date = first_seen[person.index]
-        source = "form" if rng.random() < 0.8 else "import"
-        consents.append((person.index, "forum_updates", True, source, "2017-09", date))
+        source = ConsentSource.FORM if rng.random() < 0.8 else ConsentSource.IMPORT
+        consents.append((person.index, ConsentPurpose.FORUM_UPDATES, True, source, "2017-09", date))
         if rng.random() < 0.06:
             withdrawn = date + dt.timedelta(days=rng.randint(60, 500))
-            consents.append((person.index, "forum_updates", False, "form", "2017-09", withdrawn))
+            consents.append(
+                (
+                    person.index,
+                    ConsentPurpose.FORUM_UPDATES,
+                    False,
+                    ConsentSource.FORM,
+                    "2017-09",
+                    withdrawn,
+                )
+            )
     for _group, person_index, _role, joined, _left in memberships:
-        consents.append((person_index, "working_group", True, "in_person", "2019-01", joined))
+        consents.append(
+            (
+                person_index,
+                ConsentPurpose.WORKING_GROUP,
+                True,
+                ConsentSource.IN_PERSON,
+                "2019-01",
+                joined,
+            )
+        )
     return consents

@@ -14,6 +14,20 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Someone whose sector is not known (none of their own, no organisation with one): blank, as
+# the models store it, in every count, array and API answer keyed by sector; never folded
+# into "other", which is a sector someone chose. Where sectors are listed as words (the
+# sectors a broker connects) it is UNKNOWN_SECTOR_NAME, and on pages UNKNOWN_SECTOR_LABEL.
+UNKNOWN_SECTOR = ""
+UNKNOWN_SECTOR_NAME = "unknown"
+UNKNOWN_SECTOR_LABEL = _("Sector unknown")
+
+
+def sector_label(value: str) -> str:
+    """A sector's label on a page, the unknown one included."""
+    return Sector(value).label if value else UNKNOWN_SECTOR_LABEL
+
+
 class Language(models.TextChoices):
     KAZAKH = "kk", _("Kazakh")
     RUSSIAN = "ru", _("Russian")

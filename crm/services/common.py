@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
 
@@ -98,3 +100,13 @@ def model_create(model: type[M], **values: Any) -> M:
     validate(instance)
     instance.save()
     return instance
+
+
+def still_in_use_message(error: ProtectedError | RestrictedError) -> str:
+    """Why a record could not be deleted, naming the kinds of record that still use it: the
+    same sentence in the API's 409 answer and on the pages."""
+    objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+    blockers = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
+    return _("This record is still in use by %(what)s; remove those first.") % {
+        "what": ", ".join(blockers)
+    }

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from crm.models import Affiliation, Contact
+from crm.models import Affiliation, Contact, Language
 from crm.models.contacts import CONTACT_DETAILS
 
 from .common import model_create, model_update
@@ -67,7 +67,7 @@ def contact_create(
     email: str | None = None,
     phone: str = "",
     city: str = "",
-    language: str = "ru",
+    language: str = Language.RUSSIAN,
     sector: str | None = None,
     tags: Iterable[str] = (),
     notes: str = "",

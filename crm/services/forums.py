@@ -89,3 +89,22 @@ def forum_document_create(*, forum: Forum, kind: str, title: str = "", file=None
     return model_create(
         ForumDocument, forum=forum, kind=kind, title=title, file=file or "", url=url
     )
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme) -> None:
+    """Remove a programme; one that still has forums or working groups is refused
+    (ProtectedError, which says by what)."""
+    programme.delete()
+
+
+@transaction.atomic
+def forum_delete(*, forum: Forum) -> None:
+    """Remove a forum entered by mistake, with its partners and documents; one with
+    participations is refused (ProtectedError): attendance is history."""
+    forum.delete()
+
+
+@transaction.atomic
+def forum_document_delete(*, document: ForumDocument) -> None:
+    document.delete()

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from crm.models import Contact, ContactList, ContactListMember
+from crm.models import Contact, ContactList, ContactListKind, ContactListMember
 
 from .common import model_create
 
@@ -11,7 +11,7 @@ from .common import model_create
 def contact_list_create(
     *,
     name: str,
-    kind: str = "manual",
+    kind: str = ContactListKind.MANUAL,
     contacts: Iterable[Contact | int] = (),
     description: str = "",
     parameters: dict | None = None,

@@ -30,3 +30,10 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
         )
         contact_sector_refresh(contact_ids=list(contact_ids))
     return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> None:
+    """Remove an organisation; one that people belong to (or belonged to), that partnered a
+    forum, funds a programme or was represented at a forum is refused (ProtectedError)."""
+    organisation.delete()

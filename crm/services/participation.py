@@ -1,9 +1,21 @@
+import datetime as dt
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Affiliation, Contact, Forum, Organisation, Participation
+from crm.models import (
+    Affiliation,
+    Contact,
+    ContactList,
+    Forum,
+    Organisation,
+    Participation,
+    ParticipationRole,
+)
 from crm.models import ParticipationStatus as Status
 
 from .common import model_create, model_update
@@ -34,15 +46,22 @@ def participation_capacity_check(
     With ``lock`` (the services) the forum row is locked, so two registrations for the last
     seat are decided in turn; forms check without a lock to show the message early.
     """
-    if lock:
-        forum = Forum.objects.select_for_update().get(pk=forum.pk)
     if forum.capacity is None:
         return
-    taken = (
-        Participation.objects.filter(forum=forum, status__in=SEAT_HOLDING)
-        .exclude(pk=exclude_id)
-        .count()
-    )
+    if forum.pk is None:
+        # A forum being created with its first registrations (the admin saves both in one
+        # submit, and checks before saving anything): no seat is taken yet.
+        taken = 0
+    else:
+        if lock:
+            forum = Forum.objects.select_for_update().get(pk=forum.pk)
+            if forum.capacity is None:
+                return
+        taken = (
+            Participation.objects.filter(forum=forum, status__in=SEAT_HOLDING)
+            .exclude(pk=exclude_id)
+            .count()
+        )
     if taken + seats > forum.capacity:
         raise ValidationError(
             {
@@ -60,7 +79,7 @@ def participation_create(
     *,
     contact: Contact,
     forum: Forum,
-    role: str = "participant",
+    role: str = ParticipationRole.PARTICIPANT,
     status: str = Status.REGISTERED,
     organisation: Organisation | None = None,
 ) -> Participation:
@@ -95,3 +114,76 @@ def participation_update(*, participation: Participation, data: dict) -> Partici
     if data.get("status") == Status.REGISTERED and participation.status != Status.REGISTERED:
         participation_capacity_check(forum=participation.forum, exclude_id=participation.pk)
     return model_update(instance=participation, data=data, fields=PARTICIPATION_FIELDS)[0]
+
+
+@transaction.atomic
+def participation_create_many(
+    *,
+    forum: Forum,
+    contacts: Iterable[Contact],
+    role: str = ParticipationRole.PARTICIPANT,
+    status: str = Status.REGISTERED,
+) -> list[Participation]:
+    """Record several contacts at a forum with the same role and status, all or none.
+
+    The seats are checked for all of them at once first, so a forum with two places left
+    refuses three registrations with the message that says two are free.
+    """
+    contacts = list(contacts)
+    if status == Status.REGISTERED:
+        participation_capacity_check(forum=forum, seats=len(contacts))
+    return [
+        participation_create(contact=contact, forum=forum, role=role, status=status)
+        for contact in contacts
+    ]
+
+
+@transaction.atomic
+def participation_invite_contact_list(
+    *, forum: Forum, contact_list: ContactList
+) -> tuple[list[Participation], int]:
+    """Invite every member of a saved list to a forum; members already recorded there keep
+    their participation as it is. Returns the new invitations and how many were skipped."""
+    members = Contact.objects.filter(lists=contact_list).order_by("pk")
+    recorded = set(
+        Participation.objects.filter(forum=forum, contact__lists=contact_list).values_list(
+            "contact_id", flat=True
+        )
+    )
+    invited = [
+        participation_create(contact=contact, forum=forum, status=Status.INVITED)
+        for contact in members
+        if contact.pk not in recorded
+    ]
+    return invited, len(recorded)
+
+
+@transaction.atomic
+def participation_mark_no_shows(*, forum: Forum, today: dt.date | None = None) -> int:
+    """After the forum's day, record everyone still only registered as a no-show.
+
+    Refused before the day has passed: until the forum is over, anyone registered may still
+    come. Returns how many were marked.
+    """
+    today = today or timezone.localdate()
+    if forum.date >= today:
+        raise ValidationError(
+            {"status": _("No-shows can be recorded only after the forum's day has passed.")}
+        )
+    absent = Participation.objects.select_for_update().filter(forum=forum, status=Status.REGISTERED)
+    marked = 0
+    for participation in absent:
+        participation_update(participation=participation, data={"status": Status.NO_SHOW})
+        marked += 1
+    return marked
+
+
+@transaction.atomic
+def participation_walk_in(*, forum: Forum, contact: Contact) -> Participation:
+    """Someone came who was not expected: record them as attended, whatever they were
+    before (invited, cancelled) or as a new participant. Attendance is not held to the
+    capacity."""
+    existing = Participation.objects.filter(forum=forum, contact=contact).first()
+    if existing is not None:
+        return participation_update(participation=existing, data={"status": Status.ATTENDED})
+    return participation_create(contact=contact, forum=forum, status=Status.ATTENDED)

@@ -33,8 +33,11 @@ from crm.demo.synthetic import (
     RUSSIAN_MALE,
 )
 from crm.models import (
+    ConsentPurpose,
+    ConsentSource,
     Contact,
     Forum,
+    Language,
     Organisation,
     ParticipationRole,
     ParticipationStatus,
@@ -87,7 +90,9 @@ ROLE_SHARE = {
 }
 ROLES = np.array([str(role) for role in ROLE_SHARE])
 ROLE_SHARES = list(ROLE_SHARE.values())
-LANGUAGES = np.array(["ru", "kk", "en"])
+LANGUAGES = np.array(
+    [str(language) for language in (Language.RUSSIAN, Language.KAZAKH, Language.ENGLISH)]
+)
 LANGUAGE_SHARES = [0.55, 0.4, 0.05]
 PLENARY_SHARE = 0.01
 PLENARY_SIZE = 1_000
@@ -300,37 +305,31 @@ def scale_data_generate(
         contact_org = rng.integers(0, org_count, size=contacts)
         contact_city = org_city[contact_org]
         language = rng.choice(LANGUAGES, size=contacts, p=LANGUAGE_SHARES)
-        contact_rows = (
-            (
-                given,
-                family,
-                "",
-                f"gen{seed}.{i}@example.org",
-                "",
-                cities[contact_city[i]],
-                str(language[i]),
-                str(org_sector[contact_org[i]]),
-                False,
-                "Synthetic scale-test contact.",
-                search_key(given, family),
-                now,
-                now,
-            )
-            for i, (given, family) in enumerate(_names(rng, contacts))
-        )
-        bulk_insert(
-            Contact._meta.db_table,
-            [
-                *CONTACT_DETAILS,
-                "sector",
-                "sector_explicit",
-                "notes",
-                "search_key",
-                "created",
-                "updated",
-            ],
-            contact_rows,
-        )
+        columns = [*CONTACT_DETAILS, "sector", "sector_explicit", "notes", "search_key"]
+        columns += ["created", "updated"]
+
+        # Each value by its column's name, so the rows follow the column list however it
+        # changes (a detail added to CONTACT_DETAILS fails here, not silently shifts).
+        def contact_rows():
+            for i, (given, family) in enumerate(_names(rng, contacts)):
+                row = {
+                    "given_name": given,
+                    "family_name": family,
+                    "patronymic": "",
+                    "email": f"gen{seed}.{i}@example.org",
+                    "phone": "",
+                    "city": cities[contact_city[i]],
+                    "language": str(language[i]),
+                    "sector": str(org_sector[contact_org[i]]),
+                    "sector_explicit": False,
+                    "notes": "Synthetic scale-test contact.",
+                    "search_key": search_key(given, family),
+                    "created": now,
+                    "updated": now,
+                }
+                yield tuple(row[column] for column in columns)
+
+        bulk_insert(Contact._meta.db_table, columns, contact_rows())
         contact_ids = _ordered_ids(
             Contact.objects.filter(email__startswith=f"gen{seed}.").values_list("id", "email"),
             count=contacts,
@@ -454,7 +453,15 @@ def scale_data_generate(
             "crm_consent",
             ["contact_id", "purpose", "granted", "source", "text_version", "recorded_at", "note"],
             (
-                (int(contact_ids[i]), "forum_updates", True, "import", "scale", consent_time, "")
+                (
+                    int(contact_ids[i]),
+                    ConsentPurpose.FORUM_UPDATES,
+                    True,
+                    ConsentSource.IMPORT,
+                    "scale",
+                    consent_time,
+                    "",
+                )
                 for i in consenting.tolist()
             ),
         )

@@ -2,10 +2,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Contact, WorkingGroup, WorkingGroupMembership
+from crm.models import Contact, MembershipRole, WorkingGroup, WorkingGroupMembership
 
 from .common import model_create, model_update, values_known
 
@@ -32,7 +33,7 @@ def membership_create(
     *,
     working_group: WorkingGroup,
     contact: Contact,
-    role: str = "member",
+    role: str = MembershipRole.MEMBER,
     joined_on: datetime.date | None = None,
     left_on: datetime.date | None = None,
 ) -> WorkingGroupMembership:
@@ -52,3 +53,27 @@ def membership_update(*, membership: WorkingGroupMembership, data: dict) -> Work
         if fixed in data and data[fixed].pk != getattr(membership, f"{fixed}_id"):
             raise ValidationError({fixed: _("A membership cannot move; record a new one.")})
     return model_update(instance=membership, data=data, fields=MEMBERSHIP_FIELDS)[0]
+
+
+@transaction.atomic
+def working_group_delete(*, working_group: WorkingGroup) -> None:
+    """Remove a working group entered by mistake. Memberships and invitations would go with
+    it (the database cascades), so a group that has any is refused as in use: a group that
+    ran is closed (status), not deleted."""
+    members = list(working_group.memberships.all()[:1])
+    invitations = list(working_group.invitations.all()[:1])
+    if members or invitations:
+        raise ProtectedError("The working group is in use.", {*members, *invitations})
+    working_group.delete()
+
+
+@transaction.atomic
+def membership_end(
+    *, membership: WorkingGroupMembership, left_on: datetime.date | None = None
+) -> WorkingGroupMembership:
+    """Record that a member left (today by default); the membership stays in the history."""
+    if membership.left_on is not None:
+        raise ValidationError({"left_on": _("This membership has already ended.")})
+    return membership_update(
+        membership=membership, data={"left_on": left_on or timezone.localdate()}
+    )

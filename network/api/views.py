@@ -19,6 +19,7 @@ from core.filters import IdFilter
 from core.ids import MAX_ID
 from core.snapshot_api import SNAPSHOT_PARAMETERS
 from crm.models import Forum, Programme, Sector
+from crm.models.choices import UNKNOWN_SECTOR, UNKNOWN_SECTOR_NAME
 from network.models import (
     ActorMetrics,
     ForumGrowth,
@@ -87,7 +88,7 @@ class CommunityFilter(filters.BaseInFilter, filters.NumberFilter):
 
 class ActorFilter(filters.FilterSet):
     sector = filters.MultipleChoiceFilter(
-        choices=[*Sector.choices, ("", "unknown")], distinct=False
+        choices=[*Sector.choices, (UNKNOWN_SECTOR, UNKNOWN_SECTOR_NAME)], distinct=False
     )
     community = CommunityFilter(field_name="community", lookup_expr="in")
     organisation = IdFilter(field_name="organisation_id")

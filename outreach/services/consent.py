@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from crm.models import Consent, ConsentPurpose, Contact
+from crm.models import Consent, ConsentPurpose, ConsentSource, Contact
 from crm.services.consent import consent_record
 
 from ..models import OutboxMessage, OutboxStatus
@@ -33,7 +33,7 @@ def unsubscribe(*, token: str) -> tuple[Contact, str]:
             contact=contact,
             purpose=purpose,
             granted=False,
-            source="link",
+            source=ConsentSource.LINK,
             note="One-click unsubscribe from an e-mail.",
         )
     return contact, purpose
@@ -61,6 +61,6 @@ def delivery_event_record(*, email: str, kind: str, message_id: str = "", detail
                     contact=contact,
                     purpose=purpose,
                     granted=False,
-                    source="complaint",
+                    source=ConsentSource.COMPLAINT,
                     note=detail[:500],
                 )

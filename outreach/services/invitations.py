@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from crm.models import Contact, WorkingGroup, WorkingGroupMembership
+from crm.models import ConsentPurpose, Contact, WorkingGroup, WorkingGroupMembership
 from crm.services.working_groups import membership_create
 
 from ..audience import InvitationsAudience
@@ -32,7 +32,7 @@ def invitations_send(
     Current members and people with an invitation waiting are skipped, with the reason.
     Returns the mailing, the new invitations and {contact id: reason skipped}.
     """
-    if template.purpose != "working_group":
+    if template.purpose != ConsentPurpose.WORKING_GROUP:
         raise ValidationError({"template": _("Choose a working-group template.")})
     contacts = list(contacts)
     ids = [c.pk for c in contacts]
@@ -60,7 +60,7 @@ def invitations_send(
         return None, [], skipped
     mailing = mailing_create(
         name=_("Invitation: %(group)s") % {"group": working_group.title},
-        purpose="working_group",
+        purpose=ConsentPurpose.WORKING_GROUP,
         template=template,
         audience=InvitationsAudience(invitations=tuple(i.pk for i in invitations)),
         working_group=working_group,
@@ -139,7 +139,7 @@ def invitation_reminders_due() -> list[int]:
             group = invitations[0].working_group
             mailing = mailing_create(
                 name=_("Reminder: %(group)s") % {"group": group.title},
-                purpose="working_group",
+                purpose=ConsentPurpose.WORKING_GROUP,
                 template=MessageTemplate.objects.get(pk=template_id),
                 audience=InvitationsAudience(invitations=tuple(i.pk for i in invitations)),
                 working_group=group,

@@ -33,6 +33,21 @@
       cell.style.backgroundColor = "rgba(45, 164, 78, " + share + ")";
     });
   }
+  // A form (or its submit button) with data-confirm asks before it is sent. Listening in
+  // the capture phase on the document runs before htmx's own submit handler on the form,
+  // so a "Cancel" stops plain and htmx forms alike.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const question =
+        (event.submitter && event.submitter.dataset.confirm) || event.target.dataset.confirm;
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true,
+  );
   document.addEventListener("DOMContentLoaded", () => apply(document));
   // Fragments that htmx swaps in get the same treatment.
   document.addEventListener("htmx:afterSwap", (event) => apply(event.target));

@@ -107,3 +107,31 @@ def test_an_engagement_build_is_claimed_once(davis):
     snapshot = engagement_snapshot_compute(as_of=dt.date(1936, 12, 31))
     job = next(job for job in snapshot_jobs() if job.model is EngagementSnapshot)
     assert job.build(snapshot.pk) is None  # done: nobody builds it again
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_latest_means_the_latest_period_not_the_latest_computed(coordinator_api, kind):
+    """A past period computed today (a history) never replaces the present."""
+    model = KINDS[kind]
+    now = timezone.now()
+    present = done(model, as_of=timezone.localdate(now), finished=now - dt.timedelta(hours=2))
+    done(model, as_of=dt.date(2018, 1, 1), finished=now)
+    assert coordinator_api.get(READS[kind]).json()["snapshot"]["id"] == present.pk
+
+
+def test_a_programmes_own_network_is_never_the_installations(coordinator_api):
+    from tests.factories import ProgrammeFactory
+
+    now = timezone.now()
+    whole = done(NetworkSnapshot, as_of=None, finished=now - dt.timedelta(hours=1))
+    NetworkSnapshot.objects.create(
+        status=SnapshotStatus.DONE,
+        trigger="command",
+        finished=now,
+        programme=ProgrammeFactory(),
+    )
+    assert coordinator_api.get(READS["network"]).json()["snapshot"]["id"] == whole.pk
+    today = timezone.localdate().isoformat()
+    assert coordinator_api.get(READS["network"], {"as_of": today}).json()["snapshot"]["id"] == (
+        whole.pk
+    )

@@ -338,3 +338,89 @@ def test_html_disguised_as_a_pdf_is_refused_in_the_admin_too(staff_coordinator, 
     assert response.status_code == 200
     assert "content is not a PDF" in response.content.decode()
     assert not forum.documents.exists()
+
+
+def _new_forum_with_participants(client, *, capacity: int, people: list, status: str) -> dict:
+    url = "/admin/crm/forum/add/"
+    data = _empty_inlines(client, url)
+    page = client.get(url).content.decode()
+    added = re.findall(r'name="(participations(?:-\d+)?)-TOTAL_FORMS"', page)[-1]
+    data.update(
+        {
+            "title": "Accessible city",
+            "kind": "forum",
+            "date": "2026-05-20",
+            "capacity": str(capacity),
+            f"{added}-TOTAL_FORMS": str(len(people)),
+        }
+    )
+    for i, contact in enumerate(people):
+        data.update(
+            {
+                f"{added}-{i}-contact": contact.pk,
+                f"{added}-{i}-role": "participant",
+                f"{added}-{i}-status": status,
+            }
+        )
+    return client.post(url, data)
+
+
+def test_a_new_forum_saves_with_its_capacity_and_participants_in_one_go(staff_coordinator):
+    from crm.models import Forum
+
+    people = [ContactFactory() for _ in range(2)]
+    AffiliationFactory(contact=people[0])
+    response = _new_forum_with_participants(
+        staff_coordinator, capacity=2, people=people, status="registered"
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    forum = Forum.objects.get(title="Accessible city")
+    assert forum.capacity == 2
+    assert sorted(forum.participations.values_list("contact_id", flat=True)) == sorted(
+        p.pk for p in people
+    )
+    # New rows get the organisation of the day here too.
+    assert forum.participations.get(contact=people[0]).organisation is not None
+
+
+def test_a_new_forum_with_more_registrations_than_places_is_a_form_error(staff_coordinator):
+    from crm.models import Forum
+
+    people = [ContactFactory() for _ in range(3)]
+    response = _new_forum_with_participants(
+        staff_coordinator, capacity=2, people=people, status="registered"
+    )
+    assert response.status_code == 200
+    assert "This forum is full (2 places, 2 free)" in response.content.decode()
+    assert not Forum.objects.filter(title="Accessible city").exists()
+    # Attendance (walk-ins) is not held to capacity, in a new forum as in an old one.
+    response = _new_forum_with_participants(
+        staff_coordinator, capacity=2, people=people, status="attended"
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Forum.objects.get(title="Accessible city").participations.count() == 3
+
+
+def test_registering_past_capacity_on_a_forum_page_is_a_form_error_not_a_500(staff_coordinator):
+    forum = ForumFactory(capacity=1)
+    ParticipationFactory(forum=forum, status="registered")
+    url = f"/admin/crm/forum/{forum.pk}/change/"
+    data = _empty_inlines(staff_coordinator, url)
+    page = staff_coordinator.get(url).content.decode()
+    added = re.findall(r'name="(participations(?:-\d+)?)-TOTAL_FORMS"', page)[-1]
+    data.update(
+        {
+            "title": forum.title,
+            "kind": forum.kind,
+            "date": forum.date.isoformat(),
+            "capacity": "1",
+            f"{added}-TOTAL_FORMS": "1",
+            f"{added}-0-contact": ContactFactory().pk,
+            f"{added}-0-role": "participant",
+            f"{added}-0-status": "registered",
+        }
+    )
+    response = staff_coordinator.post(url, data)
+    assert response.status_code == 200
+    assert "This forum is full (1 places, 0 free)" in response.content.decode()
+    assert forum.participations.count() == 1

@@ -43,6 +43,11 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "forum_check_in": ("get", reverse("web:forum_check_in", args=[forum.pk])),
         "forum_mark_all": ("post", reverse("web:forum_mark_all", args=[forum.pk])),
         "participation_mark": ("post", reverse("web:participation_mark", args=[participation.pk])),
+        "forum_walk_in": ("post", reverse("web:forum_walk_in", args=[forum.pk])),
+        "forum_people_add": ("get", reverse("web:forum_people_add", args=[forum.pk])),
+        "forum_invite_list": ("post", reverse("web:forum_invite_list", args=[forum.pk])),
+        "forum_mark_no_shows": ("post", reverse("web:forum_mark_no_shows", args=[forum.pk])),
+        "participation_edit": ("post", reverse("web:participation_edit", args=[participation.pk])),
         "working_groups": ("get", reverse("web:working_groups")),
         "working_group": ("get", reverse("web:working_group", args=[group.pk])),
         "working_group_invite": ("post", reverse("web:working_group_invite", args=[group.pk])),
@@ -60,11 +65,50 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "mailing_send": ("post", reverse("web:mailing_send", args=[mailing.pk])),
         "mailing_schedule": ("post", reverse("web:mailing_schedule", args=[mailing.pk])),
         "mailing_cancel": ("post", reverse("web:mailing_cancel", args=[mailing.pk])),
+        **record_pages(world, document),
     }
 
 
-# Pages that only show a form to write with: a viewer gets 403 there.
-EDITORS = ("contact_new", "contact_edit", "mailing_new", "template_new", "template_edit")
+def record_pages(world, document) -> dict[str, tuple[str, str]]:
+    """The pages that create, edit and delete records (web/views/*_records.py)."""
+    contact, forum, group = world["contacts"][1], world["forums"][0], world["group"]
+    programme, organisation = world["programme"], world["organisations"][0]
+    affiliation = contact.affiliations.first()
+    membership = group.memberships.first()
+    return {
+        "programme_new": ("get", reverse("web:programme_new")),
+        "programme_edit": ("get", reverse("web:programme_edit", args=[programme.pk])),
+        "programme_delete": ("get", reverse("web:programme_delete", args=[programme.pk])),
+        "forum_new": ("get", reverse("web:forum_new")),
+        "forum_edit": ("get", reverse("web:forum_edit", args=[forum.pk])),
+        "forum_delete": ("get", reverse("web:forum_delete", args=[forum.pk])),
+        "forum_document_delete": (
+            "post", reverse("web:forum_document_delete", args=[forum.pk, document.pk]),
+        ),
+        "organisation_new": ("get", reverse("web:organisation_new")),
+        "organisation_edit": ("get", reverse("web:organisation_edit", args=[organisation.pk])),
+        "organisation_delete": (
+            "get", reverse("web:organisation_delete", args=[organisation.pk]),
+        ),
+        "working_group_new": ("get", reverse("web:working_group_new")),
+        "working_group_edit": ("get", reverse("web:working_group_edit", args=[group.pk])),
+        "working_group_delete": ("get", reverse("web:working_group_delete", args=[group.pk])),
+        "membership_new": ("get", reverse("web:membership_new", args=[group.pk])),
+        "membership_end": ("post", reverse("web:membership_end", args=[membership.pk])),
+        "affiliation_new": ("get", reverse("web:affiliation_new", args=[contact.pk])),
+        "affiliation_end": ("post", reverse("web:affiliation_end", args=[affiliation.pk])),
+        "consent_new": ("get", reverse("web:consent_new", args=[contact.pk])),
+    }  # fmt: skip
+
+
+# Pages with a form that writes: a viewer gets 403 on them even to look, and they answer POST.
+FORM_PAGES = {
+    "contact_new", "contact_edit", "mailing_new", "programme_new", "programme_edit",
+    "programme_delete", "forum_new", "forum_edit", "forum_delete", "organisation_new",
+    "organisation_edit", "organisation_delete", "working_group_new", "working_group_edit",
+    "working_group_delete", "membership_new", "affiliation_new", "consent_new",
+    "forum_people_add", "template_new", "template_edit",
+}  # fmt: skip
 
 
 def test_the_list_names_every_page_of_the_app(world):
@@ -107,8 +151,10 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_everywhere(world):
 
 def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, viewer_api):
     for name, (method, url) in every_page(world).items():
-        if method == "get" and name not in EDITORS:
+        if method == "get" and name not in FORM_PAGES:
             assert viewer_client.get(url).status_code == 200, name
+        elif method == "get":
+            assert viewer_client.get(url).status_code == 403, name
     resources = viewer_api.get("/api/v1/").json()
     assert len(resources) > 10
     for name, url in resources.items():
@@ -117,7 +163,7 @@ def test_a_viewer_reads_every_page_and_the_api_agrees(world, viewer_client, view
 
 def test_pages_that_read_answer_only_get_and_head(world, coordinator_client):
     for name, (method, url) in every_page(world).items():
-        if method == "get" and name not in EDITORS:
+        if method == "get" and name not in FORM_PAGES:
             assert coordinator_client.head(url).status_code == 200, name
             for verb in ("put", "delete", "patch", "trace"):
                 assert getattr(coordinator_client, verb)(url).status_code == 405, (name, verb)

@@ -10,13 +10,16 @@ from crm.models.contacts import CONTACT_DETAILS
 from crm.selectors import contacts as crm_contacts
 from crm.selectors.contacts import contact_queryset, contact_records, contacts_attach_consent
 from crm.services.contacts import contact_create, contact_update
+from crm.services.intake import contact_intake
 from engagement.models import EngagementLevel
 from engagement.selectors import contact_engagement_history, contacts_with_engagement
 from network.selectors import contact_position
 from outreach.selectors import contact_emails, contact_invitations
 from web.access import changes, may, page
 from web.forms import ContactFilterForm, ContactForm
+from web.forms_records import ContactIntakeForm
 from web.paging import paginate, query_without, sort
+from web.views.record_pages import service_save
 
 SORTS = {
     "name": "family_name",
@@ -89,13 +92,8 @@ def _csv(queryset):
             current = contact.current_affiliations
             yield [
                 contact.pk,
-                contact.given_name,
-                contact.family_name,
-                contact.patronymic,
-                contact.email or "",
-                str(contact.phone or ""),
-                contact.city,
-                contact.language,
+                # Each detail by its name, so the cells follow the header however it changes.
+                *(str(getattr(contact, name) or "") for name in CONTACT_DETAILS),
                 contact.sector,
                 "; ".join(a.organisation.name for a in current),
                 contact.engagement_level or "",
@@ -160,11 +158,14 @@ def _save(request, form, contact=None):
         return None
 
 
-@changes("crm.add_contact")
+@changes("crm.add_contact", "crm.add_affiliation", "crm.add_consent")
 def contact_new(request):
-    form = ContactForm(request.POST or None)
+    """Details, where they work, and consent given in person: one service, one transaction."""
+    form = ContactIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = _save(request, form)
+        contact = service_save(
+            form, lambda: contact_intake(**form.intake(recorded_by=request.user))
+        )
         if contact is not None:
             messages.success(request, _("Contact created."))
             return redirect("web:contact", pk=contact.pk)

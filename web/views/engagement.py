@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.models import ConsentPurpose
 from crm.selectors.forums import programmes_by_size
 from engagement.selectors import (
     cohort_table,
@@ -117,7 +118,7 @@ def lapsed_email(request):
         {
             "audience_kind": "contact_list",
             "contact_list": contact_list.pk,
-            "purpose": "forum_updates",
+            "purpose": ConsentPurpose.FORUM_UPDATES,
             "name": contact_list.name,
         }
     )

@@ -113,7 +113,7 @@ def mailing_detail(request, pk: int):
         "can_send": may(request.user, "outreach.change_mailing"),
         "schedule_form": ScheduleForm(),
     }
-    if mailing.status in ("draft", "scheduled"):
+    if mailing.status in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
         # Before sending: who would get it, and who is left out and why.
         everyone = recipient_list(audience=mailing_audience(mailing), purpose=mailing.purpose)
         context["summary"] = recipient_summary(everyone)

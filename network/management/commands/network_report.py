@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from network.metrics import BrokerageRole
 from network.selectors import actor_queryset, brokerage_sum, snapshot_select
 
 
@@ -38,13 +39,13 @@ class Command(BaseCommand):
         )
         self._table(
             "Top cross-sector brokers",
-            ["name", "sector", "brokerage", "gatekeeper", "consultant", "liaison", "coordinator"],
+            ["name", "sector", "brokerage", *BrokerageRole.values],
             [
-                [b.contact.full_name, b.sector, b.brokerage, b.gatekeeper, b.consultant,
-                 b.liaison, b.coordinator]
+                [b.contact.full_name, b.sector, b.brokerage]
+                + [getattr(b, role) for role in BrokerageRole.values]
                 for b in brokers
             ],
-        )  # fmt: skip
+        )
 
     def _table(self, title, header, rows):
         self.stdout.write(self.style.MIGRATE_HEADING(title))

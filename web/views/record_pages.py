@@ -1,0 +1,51 @@
+"""What the pages that create, edit and delete records share: a service call whose
+ValidationError lands on the form, and a delete that asks first and, when the record is
+still in use, says by what (the API's 409 message)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from crm.services.common import still_in_use_message
+from web.forms_records import service_errors_show
+
+
+def service_save(form, save: Callable):
+    """Call ``save`` (a service); on a ValidationError show it on ``form`` and return None."""
+    try:
+        return save()
+    except ValidationError as error:
+        service_errors_show(form, error)
+        return None
+
+
+def delete_page(
+    request,
+    *,
+    record,
+    delete: Callable[[], None],
+    section: str,
+    back: str,
+    done: str,
+):
+    """GET asks for confirmation; POST deletes through the service and goes to ``done``.
+    A record still in use stays, and the page says why (409, as the API answers)."""
+    reason = ""
+    if request.method == "POST":
+        try:
+            delete()
+        except (ProtectedError, RestrictedError) as error:
+            reason = still_in_use_message(error)
+        else:
+            messages.success(request, _("Deleted: %(record)s.") % {"record": record})
+            return redirect(done)
+    return render(
+        request,
+        "web/records/delete.html",
+        {"section": section, "record": record, "reason": reason, "back": back},
+        status=409 if reason else 200,
+    )
