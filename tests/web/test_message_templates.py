@@ -43,6 +43,8 @@ def test_saving_a_template_in_two_languages(world, coordinator_client):
     saved = MessageTemplate.objects.get(name="Invite")
     assert saved.purpose == "working_group"
     assert sorted(saved.translations.values_list("language", flat=True)) == ["en", "ru"]
+    mailings = coordinator_client.get(reverse("web:mailings")).content.decode()
+    assert f'href="{reverse("web:templates")}"' in mailings  # how a coordinator finds them
     listing = coordinator_client.get(reverse("web:templates")).content.decode()
     assert "Invite" in listing
     assert "Working-group invitations" in listing
