@@ -221,6 +221,23 @@ def _organisation_sectors(organisation_ids: np.ndarray) -> list[str]:
 
 
 @transaction.atomic
+def lapsed_list_reuse_or_save(
+    *, snapshot: EngagementSnapshot, missed: int | None = None, created_by=None
+) -> ContactList:
+    """The saved lapsed list of this snapshot and rule, else a new one: a snapshot never
+    changes, so the same definition selects the same people, and "Email them" twice need
+    not pile up identical lists."""
+    definition = {"snapshot": snapshot.pk, **lapsed_rule(snapshot, missed=missed)}
+    saved = ContactList.objects.filter(
+        kind=ContactListKind.LAPSED, parameters__snapshot=snapshot.pk
+    ).order_by("-created", "-id")
+    for contact_list in saved:
+        if contact_list.parameters == definition:
+            return contact_list
+    return lapsed_list_save(snapshot=snapshot, missed=missed, created_by=created_by)
+
+
+@transaction.atomic
 def lapsed_list_save(
     *, snapshot: EngagementSnapshot, missed: int | None = None, name: str = "", created_by=None
 ) -> ContactList:
