@@ -159,10 +159,6 @@ def engagement_snapshot_build(*, snapshot_id: int) -> EngagementSnapshot | None:
     return ENGAGEMENT_SNAPSHOTS.build(snapshot_id)
 
 
-def engagement_snapshots_to_dispatch() -> list[int]:
-    return ENGAGEMENT_SNAPSHOTS.to_dispatch()
-
-
 def engagement_snapshot_compute(*, as_of: datetime.date | None = None) -> EngagementSnapshot:
     """Compute a snapshot now, in this process (commands, history back-fill)."""
     return ENGAGEMENT_SNAPSHOTS.compute_now(as_of=as_of)
