@@ -42,6 +42,8 @@ $(STAMP): pyproject.toml requirements/lock.txt
 # under var/broker (config/settings/local.py), so long work answers 202 at once and
 # automatic recomputes happen, as in production.
 RUN_DIR ?= $(CURDIR)/var/run
+# Links in e-mails point where the app is served (OUTREACH_PUBLIC_URL, unless set); a wrong
+# one is a warning when the server starts (outreach/checks.py).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -53,6 +55,7 @@ run: install
 	mkdir -p $(RUN_DIR)
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
 		WORKER_RUN_DIR=$(RUN_DIR) WORKER_VENV=$(CURDIR)/$(VENV) HOST=$(HOST) PORT=$(PORT) \
+		OUTREACH_PUBLIC_URL=$${OUTREACH_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 		CONCURRENCY=$${CONCURRENCY:-2} WORKER_LOGLEVEL=$${WORKER_LOGLEVEL:-INFO} \
 		exec $(BIN)/supervisord -c scripts/run.conf
 

@@ -8,11 +8,12 @@ task under a stable name when Django starts (tasks.apps), so a name is all a ser
 from celery import current_app
 from django.db import transaction
 
-# The names the task modules register under; one place, so a typo fails at import, not in
-# production.
-NETWORK_SNAPSHOT_BUILD = "network.snapshot_build"
-ENGAGEMENT_SNAPSHOT_BUILD = "engagement.snapshot_build"
-OUTBOX_WORK = "outreach.outbox_work"
+# The names the task modules register under (core.task_names): a typo fails at import.
+from core.task_names import (  # noqa: F401 (what services ask for, named here)
+    ENGAGEMENT_SNAPSHOT_BUILD,
+    NETWORK_SNAPSHOT_BUILD,
+    OUTBOX_WORK,
+)
 
 
 def enqueue(name: str, *args, countdown: float | None = None) -> None:

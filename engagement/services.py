@@ -159,10 +159,6 @@ def engagement_snapshot_build(*, snapshot_id: int) -> EngagementSnapshot | None:
     return ENGAGEMENT_SNAPSHOTS.build(snapshot_id)
 
 
-def engagement_snapshots_to_dispatch() -> list[int]:
-    return ENGAGEMENT_SNAPSHOTS.to_dispatch()
-
-
 def engagement_snapshot_compute(*, as_of: datetime.date | None = None) -> EngagementSnapshot:
     """Compute a snapshot now, in this process (commands, history back-fill)."""
     return ENGAGEMENT_SNAPSHOTS.compute_now(as_of=as_of)
@@ -218,6 +214,23 @@ def _organisation_sectors(organisation_ids: np.ndarray) -> list[str]:
         Organisation.objects.filter(pk__in=organisation_ids.tolist()).values_list("pk", "sector")
     )
     return [sectors.get(int(i), UNKNOWN_SECTOR) for i in organisation_ids]
+
+
+@transaction.atomic
+def lapsed_list_reuse_or_save(
+    *, snapshot: EngagementSnapshot, missed: int | None = None, created_by=None
+) -> ContactList:
+    """The saved lapsed list of this snapshot and rule, else a new one: a snapshot never
+    changes, so the same definition selects the same people, and "Email them" twice need
+    not pile up identical lists."""
+    definition = {"snapshot": snapshot.pk, **lapsed_rule(snapshot, missed=missed)}
+    saved = ContactList.objects.filter(
+        kind=ContactListKind.LAPSED, parameters__snapshot=snapshot.pk
+    ).order_by("-created", "-id")
+    for contact_list in saved:
+        if contact_list.parameters == definition:
+            return contact_list
+    return lapsed_list_save(snapshot=snapshot, missed=missed, created_by=created_by)
 
 
 @transaction.atomic

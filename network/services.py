@@ -70,7 +70,6 @@ class NetworkSnapshotJob(SnapshotJob):
     lease_setting = "NETWORK_LEASE_SECONDS"
     delay_setting = "NETWORK_RECOMPUTE_DELAY"
     stages = STAGES
-    period_fields = ("as_of", "programme")
 
     def parameters(self) -> dict:
         return analysis_parameters().as_dict()
@@ -99,10 +98,6 @@ def network_recompute_schedule() -> None:
     """After participations change: one automatic recompute, NETWORK_RECOMPUTE_DELAY
     seconds later, absorbing the changes that follow (core.snapshots)."""
     NETWORK_SNAPSHOTS.schedule()
-
-
-def network_snapshots_to_dispatch() -> list[int]:
-    return NETWORK_SNAPSHOTS.to_dispatch()
 
 
 def network_snapshot_build(

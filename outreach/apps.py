@@ -8,6 +8,6 @@ class OutreachConfig(AppConfig):
 
     def ready(self):
         from crm.selectors.history import CONTACT_HISTORY_SOURCES
-        from outreach import signals  # noqa: F401  (registers the receivers)
+        from outreach import checks, signals  # noqa: F401  (registers them)
 
         CONTACT_HISTORY_SOURCES.append(("invitation", "outreach.Invitation"))

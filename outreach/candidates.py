@@ -20,6 +20,8 @@ class Candidate:
     contact: object
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    # Why an invitation would not reach them ("" when it would), said before inviting.
+    left_out: str = ""
 
 
 def working_group_candidates(group: WorkingGroup, *, limit: int = 15) -> list[Candidate]:

@@ -16,11 +16,39 @@ def _public(path: str) -> str:
     return settings.OUTREACH_PUBLIC_URL.rstrip("/") + path
 
 
+def contact_fields(contact, email: str) -> dict:
+    """The ``contact`` fields of a message to this contact at this address."""
+    return {
+        "given_name": contact.given_name,
+        "family_name": contact.family_name,
+        "full_name": contact.full_name,
+        "email": email,
+    }
+
+
+def example_links(*, invitation: bool) -> dict:
+    """Links for a preview that is not a message: on the public address, but carrying no
+    token, so that following one from a preview unsubscribes or answers for nobody."""
+    links = {"unsubscribe_url": _public(reverse("unsubscribe", args=["example"]))}
+    if invitation:
+        for answer in ("accept", "decline"):
+            example = reverse("invitation-answer", args=[f"example-{answer}"])
+            links[f"{answer}_url"] = _public(example)
+    return links
+
+
 def mailing_fields(mailing: Mailing) -> dict:
     """The fields every message of a mailing shares: its forum or working group."""
+    return about_fields(
+        forum=mailing.forum if mailing.forum_id else None,
+        working_group=mailing.working_group if mailing.working_group_id else None,
+    )
+
+
+def about_fields(*, forum=None, working_group=None) -> dict:
+    """The ``forum`` and ``working_group`` fields of a message about them."""
     context: dict = {}
-    if mailing.forum_id:
-        forum = mailing.forum
+    if forum is not None:
         context["forum"] = {
             "title": forum.title,
             "number": forum.number,
@@ -28,9 +56,8 @@ def mailing_fields(mailing: Mailing) -> dict:
             "venue": forum.venue,
             "city": forum.city,
         }
-    if mailing.working_group_id:
-        group = mailing.working_group
-        context["working_group"] = {"title": group.title, "theme": group.theme}
+    if working_group is not None:
+        context["working_group"] = {"title": working_group.title, "theme": working_group.theme}
     return context
 
 
@@ -42,12 +69,7 @@ def message_build(row: OutboxMessage, mailing: Mailing, compiled: dict, shared: 
     unsubscribe_url = _public(reverse("unsubscribe", args=[token]))
     context = {
         **shared,
-        "contact": {
-            "given_name": contact.given_name,
-            "family_name": contact.family_name,
-            "full_name": contact.full_name,
-            "email": row.email,
-        },
+        "contact": contact_fields(contact, row.email),
         "unsubscribe_url": unsubscribe_url,
     }
     if row.invitation_id:

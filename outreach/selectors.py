@@ -4,10 +4,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from crm.models import ConsentPurpose, Contact, Language
+from core.names import name_search
+from crm.models import ConsentPurpose, Contact, Forum, Language, WorkingGroup
+from crm.models.choices import ParticipationStatus
 
 from .audience import Audience
 from .exclusions import exclusion_facts_read, exclusion_reason
@@ -78,14 +80,27 @@ def contact_emails(contact_id: int, *, limit: int = 50) -> list[OutboxMessage]:
     return list(rows.order_by("-id")[:limit])
 
 
+def _with_delivery(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    """Each invitation with what became of its e-mail (``delivery`` an outbox status,
+    ``delivery_reason`` why it was not sent): an invitation is recorded for everyone
+    invited, but someone without consent or with a held address never received it."""
+    message = OutboxMessage.objects.filter(
+        invitation_id=OuterRef("pk"), mailing_id=OuterRef("mailing_id")
+    ).order_by("-pk")
+    return invitations.annotate(
+        delivery=Subquery(message.values("status")[:1]),
+        delivery_reason=Subquery(message.values("reason")[:1]),
+    )
+
+
 def contact_invitations(contact_id: int) -> list[Invitation]:
     rows = Invitation.objects.filter(contact_id=contact_id).select_related("working_group")
-    return list(rows.order_by("-created"))
+    return list(_with_delivery(rows).order_by("-created"))
 
 
 def working_group_invitations(working_group_id: int) -> list[Invitation]:
     rows = Invitation.objects.filter(working_group_id=working_group_id).select_related("contact")
-    return list(rows.order_by("-created"))
+    return list(_with_delivery(rows).order_by("-created"))
 
 
 def invitation_templates() -> QuerySet[MessageTemplate]:
@@ -194,3 +209,45 @@ def recipient_summary(recipients: Sequence[Recipient]) -> RecipientSummary:
         will_receive=len(recipients) - left_out.total(),
         left_out=[(SuppressionReason(reason), n) for reason, n in left_out.most_common()],
     )
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def template_queryset() -> QuerySet[MessageTemplate]:
+    """Templates with their language versions, by name."""
+    return MessageTemplate.objects.prefetch_related("translations").order_by("name")
+
+
+def preview_recipients(*, search: str, languages: Iterable[str]) -> dict[str, Contact]:
+    """A real contact to preview each language for: the first whose name or address
+    matches ``search`` for every language, else, per language, the first contact with an
+    address who reads it (anyone with an address if nobody does). One query a language."""
+    with_email = Contact.objects.exclude(email__isnull=True).exclude(email="").order_by("pk")
+    if search.strip():
+        found = name_search(
+            Contact.objects.order_by("pk"), search, also=Q(email__iexact=search.strip())
+        ).first()
+        return dict.fromkeys(languages, found) if found else {}
+    chosen = {}
+    for language in languages:
+        contact = with_email.filter(language=language).first() or with_email.first()
+        if contact is not None:
+            chosen[language] = contact
+    return chosen
+
+
+def preview_subjects(*, contact: Contact, purpose: str, working_group_id: int | None = None):
+    """What a previewed message is about, as a real one would be: for an invitation a
+    working group (the one given, else the newest), for forum updates the last forum the
+    contact attended (else the latest held)."""
+    if purpose == ConsentPurpose.WORKING_GROUP:
+        groups = WorkingGroup.objects.order_by("-pk")
+        if working_group_id:
+            groups = groups.filter(pk=working_group_id)
+        return None, groups.first()
+    forums = Forum.objects.filter(date__lte=timezone.localdate()).order_by("-date", "-pk")
+    attended = forums.filter(
+        participations__contact=contact, participations__status=ParticipationStatus.ATTENDED
+    ).first()
+    return attended or forums.first(), None

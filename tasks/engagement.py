@@ -3,12 +3,13 @@
 from celery import shared_task
 
 from core.jobs import RETRY_WHEN_INTERRUPTED
+from core.task_names import ENGAGEMENT_SNAPSHOT_BUILD
 from engagement.services import engagement_snapshot_build
 
 
 # A build the database interrupted was handed back: it runs again (core.jobs).
 @shared_task(
-    name="engagement.snapshot_build",
+    name=ENGAGEMENT_SNAPSHOT_BUILD,
     **RETRY_WHEN_INTERRUPTED,
 )
 def engagement_snapshot_build_task(snapshot_id: int) -> dict:

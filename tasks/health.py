@@ -23,9 +23,11 @@ from pathlib import Path
 from celery import bootsteps
 from django.conf import settings
 
+from core.task_names import OUTREACH_SWEEP, SNAPSHOTS_SWEEP
+
 logger = logging.getLogger(__name__)
 
-SWEEPS = ("outreach.sweep", "snapshots.sweep")
+SWEEPS = (OUTREACH_SWEEP, SNAPSHOTS_SWEEP)
 
 
 def heartbeat_path(hostname: str) -> Path:

@@ -3,12 +3,13 @@
 from celery import shared_task
 
 from core.jobs import RETRY_WHEN_INTERRUPTED
+from core.task_names import NETWORK_SNAPSHOT_BUILD
 from network.services import network_snapshot_build
 
 
 # A build the database interrupted was handed back: it runs again (core.jobs).
 @shared_task(
-    name="network.snapshot_build",
+    name=NETWORK_SNAPSHOT_BUILD,
     **RETRY_WHEN_INTERRUPTED,
 )
 def network_snapshot_build_task(snapshot_id: int) -> dict:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from core.jobs import RETRY_WHEN_INTERRUPTED
+from core.task_names import OUTBOX_WORK, OUTREACH_DUE, OUTREACH_SWEEP
 from outreach.services.due import outreach_due
 from outreach.services.sending.sweep import outbox_sweep
 from outreach.services.sending.work import outbox_work
@@ -11,7 +12,7 @@ from outreach.services.sending.work import outbox_work
 # The database went away and did not come back in time (or too often): try again soon,
 # with backoff (1 s, 2 s, 4 s... up to a minute); the minute's sweep remains if all fail.
 @shared_task(
-    name="outreach.outbox_work",
+    name=OUTBOX_WORK,
     bind=True,
     **RETRY_WHEN_INTERRUPTED,
 )
@@ -25,28 +26,28 @@ def outbox_work_task(self, mailing_id: int) -> dict:
     # In-process (no broker) a countdown is ignored and this would recurse at once: the
     # periodic sweep picks the mailing up again instead.
     if "retry_in" in result and not self.app.conf.task_always_eager:
-        self.apply_async((mailing_id,), countdown=result["retry_in"], **_same_queue(self.request))
+        self.apply_async((mailing_id,), countdown=result["retry_in"], **same_queue(self.request))
     return result
 
 
-def _same_queue(request) -> dict:
+def same_queue(request) -> dict:
     # Work the sweep starts goes to the queue the sweep itself came from, so a deployment
     # that gives outreach its own queue (or a test on a private one) keeps it there.
     routing_key = (request.delivery_info or {}).get("routing_key")
     return {"queue": routing_key} if routing_key else {}
 
 
-@shared_task(name="outreach.sweep", bind=True)
+@shared_task(name=OUTREACH_SWEEP, bind=True)
 def outreach_sweep_task(self) -> dict:
     """Every minute: give abandoned claims back to the queue and make sure every sending
     mailing with queued messages has a worker on it."""
-    queue = _same_queue(self.request)
+    queue = same_queue(self.request)
     return outbox_sweep(
         start_work=lambda mailing_id: outbox_work_task.apply_async((mailing_id,), **queue)
     )
 
 
-@shared_task(name="outreach.due")
+@shared_task(name=OUTREACH_DUE)
 def outreach_due_task() -> dict:
     """Every minute: scheduled mailings, forum follow-ups and invitation reminders."""
     return outreach_due()

@@ -3,11 +3,12 @@
 from celery import shared_task
 
 from core.snapshots import snapshot_jobs
+from core.task_names import SNAPSHOTS_SWEEP
 
-from .outreach import _same_queue
+from .outreach import same_queue
 
 
-@shared_task(name="snapshots.sweep", bind=True)
+@shared_task(name=SNAPSHOTS_SWEEP, bind=True)
 def snapshots_sweep_task(self) -> dict:
     """Every minute, for every kind of snapshot (core.snapshots): queued snapshots whose
     task was lost (a broker that restarted empty), and running ones handed back after a
@@ -17,5 +18,5 @@ def snapshots_sweep_task(self) -> dict:
     for job in snapshot_jobs():
         sent[job.model._meta.app_label] = ids = job.to_dispatch()
         for snapshot_id in ids:
-            self.app.tasks[job.task].apply_async((snapshot_id,), **_same_queue(self.request))
+            self.app.tasks[job.task].apply_async((snapshot_id,), **same_queue(self.request))
     return sent

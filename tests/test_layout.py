@@ -34,10 +34,16 @@ def test_no_app_imports_the_task_modules(app):
     assert offenders == []
 
 
-def test_every_task_name_services_use_is_registered():
-    names = [value for key, value in vars(queue).items() if key.isupper()]
-    assert names, "core.queue names no task"
+def test_every_task_name_is_registered_and_beat_asks_only_for_those():
+    from django.conf import settings
+
+    from core import task_names
+
+    names = {value for key, value in vars(task_names).items() if key.isupper()}
+    assert names, "core.task_names names no task"
     assert [name for name in names if not queue.task_registered(name)] == []
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled <= names
 
 
 def test_core_depends_on_no_app_of_ours():

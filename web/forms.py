@@ -143,6 +143,15 @@ AUDIENCE_KINDS = [
 ]
 
 
+# The fields each audience kind reads; the page shows only the chosen kind's (app.js).
+AUDIENCE_FIELDS = {
+    "forum": ("forum", "statuses"),
+    "working_group": ("working_group",),
+    "contact_list": ("contact_list",),
+    "lapsed": ("missed",),
+}
+
+
 class MailingForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
@@ -174,6 +183,13 @@ class MailingForm(forms.Form):
         min_value=1,
         max_value=LAPSED_MISSED_MAX,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience_kind"].widget.attrs["data-audience-kinds"] = ""
+        for kind, names in AUDIENCE_FIELDS.items():
+            for name in names:
+                self.fields[name].audience_kind = kind
 
     def audience(self) -> Audience:
         data = self.cleaned_data

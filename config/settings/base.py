@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from core import task_names
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -433,9 +435,9 @@ OUTREACH_INVITATION_MAX_AGE = env.int("OUTREACH_INVITATION_MAX_AGE", default=60 
 ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 ANYMAIL_PROVIDER = env.str("ANYMAIL_PROVIDER", default="")
 CELERY_BEAT_SCHEDULE = {
-    "outreach-due": {"task": "outreach.due", "schedule": 60.0},
-    "outreach-sweep": {"task": "outreach.sweep", "schedule": 60.0},
-    "snapshots-sweep": {"task": "snapshots.sweep", "schedule": 60.0},
+    "outreach-due": {"task": task_names.OUTREACH_DUE, "schedule": 60.0},
+    "outreach-sweep": {"task": task_names.OUTREACH_SWEEP, "schedule": 60.0},
+    "snapshots-sweep": {"task": task_names.SNAPSHOTS_SWEEP, "schedule": 60.0},
 }
 
 # Consent records dated before this year are refused as mistakes (1900, 1970).

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from core.snapshot_api import SNAPSHOT_FIELDS
-from crm.api.lists import ContactListSerializer  # noqa: F401  (the lapsed list's answer)
 from crm.models import ParticipationRole
 from engagement.choices import LAPSED_MISSED_MAX, EngagementLevel
 from engagement.models import (

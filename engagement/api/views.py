@@ -16,6 +16,7 @@ from core import snapshot_api
 from core.exports import CsvExportMixin, csv_response
 from core.filters import IdFilter, boolean
 from core.ids import MAX_ID
+from crm.api.lists import ContactListSerializer
 from crm.models import Contact, Programme, Sector
 from engagement.choices import LAPSED_MISSED_MAX, EngagementLevel
 from engagement.models import (
@@ -221,7 +222,7 @@ class LapsedViewSet(
 
     @extend_schema(
         request=s.LapsedSaveSerializer,
-        responses={201: s.ContactListSerializer},
+        responses={201: ContactListSerializer},
         # ``missed`` comes in the body; the answer is the saved list, in JSON.
         parameters=[
             OpenApiParameter("missed", exclude=True),
@@ -245,7 +246,7 @@ class LapsedViewSet(
             name=payload.validated_data.get("name", ""),
             created_by=request.user,
         )
-        return Response(s.ContactListSerializer(contact_list).data, status=status.HTTP_201_CREATED)
+        return Response(ContactListSerializer(contact_list).data, status=status.HTTP_201_CREATED)
 
 
 class ProgrammeQuery(serializers.Serializer):

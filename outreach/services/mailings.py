@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override as language_override
 
 from core.queue import OUTBOX_WORK, enqueue
 from core.services import model_create, model_update, validate
-from crm.models import Contact, Forum, Language
+from crm.models import ConsentPurpose, Contact, Forum, Language
 from crm.models.choices import ParticipationStatus
 
 from ..audience import Audience, ForumAudience, InvitationsAudience, mailing_audience
-from ..messages import mailing_fields, message_build
+from ..messages import about_fields, contact_fields, example_links, mailing_fields, message_build
 from ..models import (
     FollowUp,
     Mailing,
@@ -140,6 +141,36 @@ def mailing_preview(*, mailing: Mailing, contact: Contact) -> tuple[str, Rendere
     )
     html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
     return language, Rendered(subject=message.subject, body_text=message.body, body_html=html)
+
+
+def template_preview(
+    *,
+    purpose: str,
+    version: dict,
+    contact: Contact,
+    forum: Forum | None = None,
+    working_group=None,
+) -> Rendered:
+    """A language version, saved or not, as ``contact`` would receive it: their own fields,
+    the forum or working group the message would be about, and example links (no token, so
+    following one from a preview unsubscribes nobody). The same checks as saving first."""
+    for field in ("subject", "body_text", "body_html"):
+        if version.get(field):
+            template_check(version[field], field)
+    compiled = compile_translation(
+        TemplateTranslation(
+            subject=version.get("subject", ""),
+            body_text=version.get("body_text", ""),
+            body_html=version.get("body_html", ""),
+        )
+    )
+    context = {
+        **about_fields(forum=forum, working_group=working_group),
+        "contact": contact_fields(contact, contact.email or ""),
+        **example_links(invitation=purpose == ConsentPurpose.WORKING_GROUP),
+    }
+    with language_override(version["language"]):
+        return render(compiled, context)
 
 
 def template_render(*, translation: TemplateTranslation, context: dict) -> Rendered:

@@ -9,6 +9,19 @@
       select.dataset.bound = "1";
       select.addEventListener("change", () => select.form.submit());
     });
+    // Composing a mailing: only the fields of the chosen audience kind (without script,
+    // all of them show, and the server reads only the chosen kind's).
+    root.querySelectorAll("select[data-audience-kinds]").forEach((select) => {
+      if (select.dataset.bound) return;
+      select.dataset.bound = "1";
+      const show = () => {
+        select.form.querySelectorAll("[data-audience-kind]").forEach((field) => {
+          field.hidden = field.dataset.audienceKind !== select.value;
+        });
+      };
+      select.addEventListener("change", show);
+      show();
+    });
     // Widths and shades that come from data, set through the style object (allowed by the
     // policy, unlike a style attribute written into the page).
     root.querySelectorAll("[data-width]").forEach((bar) => {

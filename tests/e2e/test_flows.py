@@ -93,6 +93,7 @@ def test_send_a_mailing_and_watch_the_progress_bar_reach_100(
     expected = int(signed_in.inner_text("#will-receive"))
     assert expected == counted > 0
     signed_in.click("#send-now")
+    signed_in.click("#send-confirm")  # "Yes, send to N people"
     expect(signed_in.locator("#progress")).to_have_attribute("aria-valuenow", "100", timeout=20_000)
     mailing = Mailing.objects.get(name="Thanks for forum 1")
     assert mailing.status == "done"

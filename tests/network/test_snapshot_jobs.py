@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from core import jobs
 from engagement.models import EngagementSnapshot
-from engagement.services import engagement_snapshots_to_dispatch
+from engagement.services import ENGAGEMENT_SNAPSHOTS
 from network.models import NetworkSnapshot
-from network.services import network_snapshots_to_dispatch
+from network.services import NETWORK_SNAPSHOTS
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,9 @@ def test_the_sweep_sends_out_what_nobody_works_on_and_leaves_the_rest(settings):
     dead = snapshot(status="running", heartbeat=ago(2000))
     snapshot(status="running", heartbeat=ago(10))  # alive
     snapshot(status="done", age=5000)
-    assert network_snapshots_to_dispatch() == [lost_task.pk, handed_back.pk, dead.pk]
-    assert debouncing.pk not in network_snapshots_to_dispatch()
-    assert engagement_snapshots_to_dispatch() == []
+    assert NETWORK_SNAPSHOTS.to_dispatch() == [lost_task.pk, handed_back.pk, dead.pk]
+    assert debouncing.pk not in NETWORK_SNAPSHOTS.to_dispatch()
+    assert ENGAGEMENT_SNAPSHOTS.to_dispatch() == []
 
 
 def test_a_build_error_fails_the_snapshot_and_a_lost_database_hands_it_back(monkeypatch):

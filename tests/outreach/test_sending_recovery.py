@@ -176,7 +176,10 @@ def test_send_now_while_the_broker_is_away_is_no_error_and_the_sweep_sends_it(
 
     monkeypatch.setattr(outreach_tasks.outbox_work_task, "apply_async", broker_away)
     with django_capture_on_commit_callbacks(execute=True):
-        response = coordinator_client.post(reverse("web:mailing_send", args=[mailing.pk]))
+        # "Yes, send to 3 people": the page sends the number the coordinator confirmed.
+        response = coordinator_client.post(
+            reverse("web:mailing_send", args=[mailing.pk]), {"recipients": 3}
+        )
     assert response.status_code == 302
     mailing.refresh_from_db()
     assert mailing.status == "sending"

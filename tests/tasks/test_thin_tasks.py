@@ -15,6 +15,8 @@ def _orm_uses(path: Path) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "django.db.models" or node.module.endswith(".models"):
                 found.append(f"imports {node.module}")
+            if node.module == "django.db" and {a.name for a in node.names} & {"connection"}:
+                found.append("imports django.db.connection (raw SQL)")
         elif isinstance(node, ast.Attribute) and node.attr == "objects":
             found.append(f"line {node.lineno}: .objects")
     return found

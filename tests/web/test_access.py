@@ -57,6 +57,10 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "metric_definitions": ("get", reverse("web:metric_definitions")),
         "engagement": ("get", reverse("web:engagement")),
         "lapsed_email": ("post", reverse("web:lapsed_email")),
+        "templates": ("get", reverse("web:templates")),
+        "template_new": ("get", reverse("web:template_new")),
+        "template_edit": ("get", reverse("web:template_edit", args=[world["thanks"].pk])),
+        "template_preview": ("post", reverse("web:template_preview")),
         "mailings": ("get", reverse("web:mailings")),
         "mailing_new": ("get", reverse("web:mailing_new")),
         "audience_preview": ("post", reverse("web:audience_preview")),
@@ -106,7 +110,7 @@ FORM_PAGES = {
     "programme_delete", "forum_new", "forum_edit", "forum_delete", "organisation_new",
     "organisation_edit", "organisation_delete", "working_group_new", "working_group_edit",
     "working_group_delete", "membership_new", "affiliation_new", "consent_new",
-    "forum_people_add",
+    "forum_people_add", "template_new", "template_edit",
 }  # fmt: skip
 
 

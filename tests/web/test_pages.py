@@ -200,8 +200,15 @@ def test_composing_a_mailing_shows_recipients_and_exclusions_then_sends(
     assert "No e-mail address" in page
     assert "Preview" in page
     assert "Спасибо" in page
+    assert f"Yes, send to {attended - 1} people" in page
+    # Without the confirmed number of recipients nothing is sent.
+    coordinator_client.post(reverse("web:mailing_send", args=[mailing.pk]))
+    mailing.refresh_from_db()
+    assert mailing.status == "draft"
     with django_capture_on_commit_callbacks(execute=True):
-        coordinator_client.post(reverse("web:mailing_send", args=[mailing.pk]))
+        coordinator_client.post(
+            reverse("web:mailing_send", args=[mailing.pk]), {"recipients": attended - 1}
+        )
     mailing.refresh_from_db()
     assert mailing.status == "done"
     assert OutboxMessage.objects.filter(mailing=mailing, status="sent").count() == attended - 1
@@ -209,6 +216,7 @@ def test_composing_a_mailing_shows_recipients_and_exclusions_then_sends(
     page = coordinator_client.get(reverse("web:mailing", args=[mailing.pk])).content.decode()
     assert 'id="progress"' in page
     assert "Sent: " in page  # the label, not the stored code
+    assert f'id="result-sent">{attended - 1}<' in page
 
 
 def test_a_mailing_without_a_forum_is_refused_with_a_message(world, coordinator_client):

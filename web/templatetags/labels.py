@@ -3,7 +3,7 @@
 from django import template
 
 from crm.models import Sector
-from outreach.models import OutboxStatus
+from outreach.models import OutboxStatus, SuppressionReason
 
 register = template.Library()
 
@@ -24,3 +24,12 @@ def sector_label(code: str) -> str:
         return Sector(code).label
     except ValueError:
         return code or "—"
+
+
+@register.filter
+def suppression_reason(code: str) -> str:
+    """Why a message was not sent, translated ("no_consent" → "No consent for this purpose")."""
+    try:
+        return SuppressionReason(code).label
+    except ValueError:
+        return code

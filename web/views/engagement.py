@@ -18,7 +18,7 @@ from engagement.selectors import (
     lapsed_queryset,
     lapsed_rule,
 )
-from engagement.services import lapsed_list_save
+from engagement.services import lapsed_list_reuse_or_save
 from web.access import changes, may, page
 from web.selectors import forum_label
 
@@ -96,6 +96,7 @@ def engagement_overview(request):
             "lapsed_total": lapsed_total,
             "missed": missed,
             "can_mail": may(request.user, "crm.add_contactlist", "outreach.add_mailing"),
+            "can_recompute": may(request.user, "engagement.add_engagementsnapshot"),
         },
     )
 
@@ -103,14 +104,17 @@ def engagement_overview(request):
 @require_POST
 @changes("crm.add_contactlist", "outreach.add_mailing")
 def lapsed_email(request):
-    """ "Email them": keep today's lapsed regulars as a list, then compose a mailing to it."""
+    """ "Email them": keep today's lapsed regulars as a list (the one already saved for the
+    same snapshot and rule, if any), then compose a mailing to it."""
     snapshot = engagement_snapshot_select()
     if snapshot is None:
         messages.error(request, _("Engagement has not been computed yet."))
         return redirect("web:engagement")
     missed = _missed(request.POST, snapshot)
     with transaction.atomic():
-        contact_list = lapsed_list_save(snapshot=snapshot, missed=missed, created_by=request.user)
+        contact_list = lapsed_list_reuse_or_save(
+            snapshot=snapshot, missed=missed, created_by=request.user
+        )
     query = urlencode(
         {
             "audience_kind": "contact_list",

@@ -1,10 +1,14 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from crm.models import ConsentPurpose
 from outreach.audience import mailing_audience
 from outreach.models import Mailing, MailingStatus, OutboxStatus
 from outreach.selectors import (
@@ -64,7 +68,16 @@ def mailing_new(request):
                 form.add_error(field if field in form.fields else None, problems)
         else:
             return redirect("web:mailing", pk=mailing.pk)
-    return render(request, "web/mailings/form.html", {"section": "mailings", "form": form})
+    purpose = request.POST.get("purpose") or request.GET.get("purpose")
+    new_template = {
+        "purpose": purpose if purpose in ConsentPurpose.values else ConsentPurpose.FORUM_UPDATES,
+        "next": request.get_full_path(),
+    }
+    return render(
+        request,
+        "web/mailings/form.html",
+        {"section": "mailings", "form": form, "new_template_query": urlencode(new_template)},
+    )
 
 
 @require_POST
@@ -116,7 +129,24 @@ def mailing_detail(request, pk: int):
 @require_POST
 @changes("outreach.change_mailing")
 def mailing_send(request, pk: int):
-    _mailing_change(request, mailing_start, mailing=get_object_or_404(Mailing, pk=pk))
+    """Send after the coordinator confirmed the number of recipients; if the audience has
+    changed since (someone withdrew, a list grew), say so and ask again."""
+    mailing = get_object_or_404(mailing_queryset(), pk=pk)
+    if mailing.status in (MailingStatus.DRAFT, MailingStatus.SCHEDULED):
+        everyone = recipient_list(audience=mailing_audience(mailing), purpose=mailing.purpose)
+        now = recipient_summary(everyone).will_receive
+        if request.POST.get("recipients") != str(now):
+            messages.error(
+                request,
+                ngettext(
+                    "It will now go to %(count)d person: confirm again to send.",
+                    "It will now go to %(count)d people: confirm again to send.",
+                    now,
+                )
+                % {"count": now},
+            )
+            return redirect("web:mailing", pk=pk)
+    _mailing_change(request, mailing_start, mailing=mailing)
     return redirect("web:mailing", pk=pk)
 
 

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm.models import WorkingGroup
+from crm.models import ConsentPurpose, WorkingGroup
 from crm.selectors.working_groups import working_group_members, working_groups_with_members
+from outreach.audience import ContactsAudience
 from outreach.candidates import working_group_candidates
-from outreach.selectors import invitation_templates, working_group_invitations
+from outreach.selectors import invitation_templates, recipient_list, working_group_invitations
 from outreach.services.invitations import invitations_send
 from web.access import changes, may, page
 from web.forms import InviteForm
@@ -24,6 +25,16 @@ def working_group_list(request):
 @page("crm.view_workinggroup", "crm.view_workinggroupmembership", "outreach.view_invitation")
 def working_group_detail(request, pk: int):
     group = get_object_or_404(WorkingGroup.objects.select_related("origin_forum"), pk=pk)
+    candidates = working_group_candidates(group)
+    # Whether each candidate could receive an invitation at all (consent for working-group
+    # invitations, an address not on hold), before anyone is invited.
+    reach = recipient_list(
+        audience=ContactsAudience(contacts=tuple(c.contact.pk for c in candidates)),
+        purpose=ConsentPurpose.WORKING_GROUP,
+    )
+    left_out = {r.contact_id: r.reason_label for r in reach}
+    for candidate in candidates:
+        candidate.left_out = left_out.get(candidate.contact.pk, "")
     return render(
         request,
         "web/working_groups/detail.html",
@@ -32,9 +43,11 @@ def working_group_detail(request, pk: int):
             "group": group,
             "members": working_group_members(group),
             "invitations": working_group_invitations(group.pk),
-            "candidates": working_group_candidates(group),
+            "candidates": candidates,
             "templates": list(invitation_templates()),
             "can_invite": may(request.user, "outreach.add_invitation"),
+            "can_write_template": may(request.user, "outreach.add_messagetemplate"),
+            "chosen_template": request.GET.get("template", ""),
         },
     )
 
