@@ -3,7 +3,10 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from outreach.views import invitation_answer_view, unsubscribe_view
@@ -13,6 +16,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Where browsers look when a page names no icon (the admin, the API, a file): the
+    # static file, through its hashed name in production (looked up when asked, not at import).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("web/favicon.ico"))),
     path("admin/", admin.site.urls),
     path("api/v1/network/", include("network.api.urls")),
     path("api/v1/engagement/", include("engagement.api.urls")),

@@ -6,7 +6,15 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+
+from crm.roles import may_export_personal_data
+
+# Shown on the 403 page when a viewer asks for an export.
+EXPORT_REFUSED = _(
+    "Exports of people's details are for coordinators: your role lets you read them here."
+)
 
 
 def may(user, *perms: str) -> bool:
@@ -38,3 +46,11 @@ def page(*perms: str):
 def changes(*perms: str):
     """A view that writes: signed in, and holding every permission named (else 403)."""
     return lambda view: _guarded(view, perms)
+
+
+def personal_export_check(user) -> None:
+    """For a page that answers with a file of people (a CSV of names, addresses, scores):
+    403 with the reason unless the user may export them, by the rule the API follows too
+    (crm.roles.may_export_personal_data)."""
+    if not may_export_personal_data(user):
+        raise PermissionDenied(EXPORT_REFUSED)

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.role",
             ],
         },
     },
@@ -166,6 +167,10 @@ AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 # Trusted reverse proxies in front of the app (X-Forwarded-For is believed this far only).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Viewers read everything on screen; files of people's details (the contacts CSV, engagement
+# and lapsed lists by name) are for coordinators unless this allows viewers too
+# (crm.roles.may_export_personal_data, asked by the pages and the API alike).
+VIEWERS_MAY_EXPORT = env.bool("VIEWERS_MAY_EXPORT", default=False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -297,7 +302,10 @@ REST_FRAMEWORK = {
         "core.api.throttling.GatedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermissions"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "core.api.permissions.RolePermissions",
+        "crm.api.permissions.PersonalDataExport",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "core.api.ordering.StrictOrderingFilter",

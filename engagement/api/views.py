@@ -151,6 +151,7 @@ class OrganisationEngagementViewSet(
     ordering = ["-score", "organisation_id"]
     queryset = OrganisationEngagement.objects.none()
     csv_name = "engagement-organisations"
+    exports_personal_data = False  # organisations, no people (crm.api.permissions)
 
     def get_queryset(self):
         return OrganisationEngagement.objects.filter(snapshot=self.get_snapshot()).select_related(
@@ -169,6 +170,7 @@ class SectorEngagementViewSet(
     ordering = ["sector"]
     queryset = SectorEngagement.objects.none()
     csv_name = "engagement-sectors"
+    exports_personal_data = False  # counts per sector
 
     def get_queryset(self):
         return SectorEngagement.objects.filter(snapshot=self.get_snapshot())
@@ -287,6 +289,7 @@ class CohortView(generics.GenericAPIView):
     serializer_class = s.CohortCellSerializer
     filter_backends = []
     renderer_classes = CsvExportMixin.renderer_classes
+    exports_personal_data = False  # counts per forum
 
     def get(self, request):
         query = ProgrammeQuery(data=request.query_params)
@@ -330,6 +333,7 @@ class ForumBalanceView(generics.GenericAPIView):
     serializer_class = s.ForumBalanceSerializer
     filter_backends = []
     renderer_classes = CsvExportMixin.renderer_classes
+    exports_personal_data = False  # counts per forum and sector
 
     def get(self, request):
         query = ProgrammeQuery(data=request.query_params)

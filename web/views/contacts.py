@@ -23,7 +23,7 @@ from network.selectors import (
     contact_position_history,
 )
 from outreach.selectors import contact_emails, contact_invitations
-from web.access import changes, may, page
+from web.access import changes, may, page, personal_export_check
 from web.change_history import changes_shown
 from web.forms import ContactFilterForm, ContactForm
 from web.forms_records import ContactIntakeForm
@@ -59,6 +59,7 @@ def _filtered(request):
 def contact_list(request):
     form, queryset, current_sort = _filtered(request)
     if request.GET.get("format") == "csv":
+        personal_export_check(request.user)
         if form.is_bound and not form.is_valid():
             return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")
         return _csv(queryset)
