@@ -59,6 +59,7 @@ def affiliation_create(
 def affiliation_update(*, affiliation: Affiliation, data: dict) -> Affiliation:
     if "contact" in data and data["contact"].pk != affiliation.contact_id:
         raise ValidationError({"contact": _("An affiliation cannot move to another contact.")})
+    data = {name: value for name, value in data.items() if name != "contact"}  # the same one
     _lock_contact(affiliation.contact_id)
     becomes_current_primary = data.get("is_primary", affiliation.is_primary) and (
         data.get("end_date", affiliation.end_date) is None

@@ -110,6 +110,7 @@ def participation_update(*, participation: Participation, data: dict) -> Partici
             raise ValidationError(
                 {fixed: _("A participation cannot move; record a new one instead.")}
             )
+    data = {name: value for name, value in data.items() if name not in ("contact", "forum")}
     if data.get("status") == Status.REGISTERED and participation.status != Status.REGISTERED:
         participation_capacity_check(forum=participation.forum, exclude_id=participation.pk)
     return model_update(instance=participation, data=data, fields=PARTICIPATION_FIELDS)[0]

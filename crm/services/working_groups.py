@@ -51,6 +51,7 @@ def membership_update(*, membership: WorkingGroupMembership, data: dict) -> Work
     for fixed in ("working_group", "contact"):
         if fixed in data and data[fixed].pk != getattr(membership, f"{fixed}_id"):
             raise ValidationError({fixed: _("A membership cannot move; record a new one.")})
+    data = {name: value for name, value in data.items() if name not in ("working_group", "contact")}
     return model_update(instance=membership, data=data, fields=MEMBERSHIP_FIELDS)[0]
 
 

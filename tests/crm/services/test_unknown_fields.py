@@ -48,3 +48,19 @@ def test_update_services_refuse_keys_they_do_not_know():
         programme_update(programme=programme, data={"name": "Renamed", "fundr": "EU"})
     programme.refresh_from_db()
     assert programme.name == "WeAlmaty"
+
+
+def test_an_update_may_repeat_what_cannot_change(coordinator_api):
+    """A PUT sends the whole record, its person and forum included: the same ones are
+    accepted (and not taken for unknown fields), another one is refused."""
+    from tests.factories import ContactFactory, ParticipationFactory
+
+    participation = ParticipationFactory()
+    url = f"/api/v1/participations/{participation.pk}/"
+    body = coordinator_api.get(url).json()
+    body["role"] = "speaker"
+    assert coordinator_api.put(url, body, format="json").status_code == 200
+    body["contact"] = ContactFactory().pk
+    assert coordinator_api.put(url, body, format="json").status_code == 400
+    participation.refresh_from_db()
+    assert participation.role == "speaker"
