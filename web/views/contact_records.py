@@ -11,7 +11,7 @@ from crm.models import Affiliation, ConsentSource, Contact
 from crm.services.affiliations import affiliation_create, affiliation_end
 from crm.services.consent import consent_record
 from web.access import changes
-from web.forms_records import AffiliationEndForm, AffiliationForm, ConsentForm
+from web.forms.records import AffiliationEndForm, AffiliationForm, ConsentForm
 from web.views.record_pages import service_save
 
 

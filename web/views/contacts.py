@@ -26,7 +26,7 @@ from outreach.selectors import contact_emails, contact_invitations
 from web.access import changes, may, page, personal_export_check
 from web.change_history import changes_shown
 from web.forms import ContactFilterForm, ContactForm
-from web.forms_records import ContactIntakeForm
+from web.forms.records import ContactIntakeForm
 from web.metric_definitions import DEFINITIONS
 from web.paging import paginate, query_without, sort
 from web.views.record_pages import service_save

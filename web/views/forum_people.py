@@ -23,12 +23,12 @@ from crm.services.participation import (
     participation_update,
 )
 from web.access import changes, may
-from web.paging import paginate, query_without
-from web.participation_forms import (
+from web.forms.participation import (
     ContactListInviteForm,
     ParticipationAddForm,
     ParticipationEditForm,
 )
+from web.paging import paginate, query_without
 
 PEOPLE_PAGE_SIZE = 50
 MATCHES = 20

@@ -18,7 +18,7 @@ from crm.services.forums import (
     forum_update,
 )
 from web.access import changes
-from web.forms_records import (
+from web.forms.records import (
     ForumDocumentForm,
     ForumForm,
     partner_formset,

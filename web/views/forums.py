@@ -25,7 +25,7 @@ from network.selectors import forum_growth_of, snapshot_select
 from outreach.selectors import forum_follow_up
 from web.access import changes, may, page
 from web.forms import AttendanceForm, BulkAttendanceForm
-from web.participation_forms import WalkInContactForm, WalkInForm
+from web.forms.participation import WalkInContactForm, WalkInForm
 from web.views.forum_people import forum_people_context
 
 

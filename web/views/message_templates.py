@@ -17,7 +17,7 @@ from outreach.rendering import FIELDS
 from outreach.selectors import preview_recipients, preview_subjects, template_queryset
 from outreach.services.mailings import template_preview, template_save
 from web.access import changes, may, page
-from web.message_template_forms import TemplateForm, safe_next, version_forms
+from web.forms.message_templates import TemplateForm, safe_next, version_forms
 
 # Fields that only some messages have: said beside them in the editor.
 ONLY_IN = {

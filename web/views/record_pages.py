@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.services import still_in_use_message
-from web.forms_records import service_errors_show
+from web.forms.records import service_errors_show
 
 
 def service_save(form, save: Callable):
@@ -21,6 +21,30 @@ def service_save(form, save: Callable):
     except ValidationError as error:
         service_errors_show(form, error)
         return None
+
+
+def form_page(
+    request,
+    form,
+    *,
+    save: Callable,
+    saved: str,
+    done: Callable[[object], str],
+    template: str = "web/records/form.html",
+    context: dict,
+    instance=None,
+):
+    """A create or edit page: a valid POST calls ``save`` (a service), says ``saved`` and
+    goes to ``done(record)``; a refusal lands on the form, and ``instance`` (an edit) is
+    read again, since the service may have set fields before refusing."""
+    if request.method == "POST" and form.is_valid():
+        record = service_save(form, save)
+        if record is not None:
+            messages.success(request, saved)
+            return redirect(done(record))
+        if instance is not None:
+            instance.refresh_from_db()
+    return render(request, template, {"form": form, **context})
 
 
 def delete_page(

@@ -17,56 +17,55 @@ from crm.services.working_groups import (
     working_group_update,
 )
 from web.access import changes, may
-from web.forms_records import MembershipEndForm, MembershipForm, WorkingGroupForm
-from web.views.record_pages import delete_page, service_save
+from web.forms.records import MembershipEndForm, MembershipForm, WorkingGroupForm
+from web.views.record_pages import delete_page, form_page, service_save
 
 SEARCH_RESULTS = 20
 
 
-def _form_page(request, form, group=None):
-    return render(
-        request,
-        "web/records/form.html",
-        {
-            "section": "working_groups",
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": group.title}
-            if group
-            else _("New working group"),
-            "back": reverse("web:working_group", args=[group.pk])
-            if group
-            else reverse("web:working_groups"),
-            "delete_url": reverse("web:working_group_delete", args=[group.pk])
-            if group and may(request.user, "crm.delete_workinggroup")
-            else "",
-        },
-    )
+def _context(request, group=None) -> dict:
+    return {
+        "section": "working_groups",
+        "title": _("Edit %(name)s") % {"name": group.title} if group else _("New working group"),
+        "back": reverse("web:working_group", args=[group.pk])
+        if group
+        else reverse("web:working_groups"),
+        "delete_url": reverse("web:working_group_delete", args=[group.pk])
+        if group and may(request.user, "crm.delete_workinggroup")
+        else "",
+    }
+
+
+def _shown(group) -> str:
+    return reverse("web:working_group", args=[group.pk])
 
 
 @changes("crm.add_workinggroup")
 def working_group_new(request):
     form = WorkingGroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        group = service_save(form, lambda: working_group_create(**form.cleaned_data))
-        if group is not None:
-            messages.success(request, _("Working group created."))
-            return redirect("web:working_group", pk=group.pk)
-    return _form_page(request, form)
+    return form_page(
+        request,
+        form,
+        save=lambda: working_group_create(**form.cleaned_data),
+        saved=_("Working group created."),
+        done=_shown,
+        context=_context(request),
+    )
 
 
 @changes("crm.change_workinggroup")
 def working_group_edit(request, pk: int):
     group = get_object_or_404(WorkingGroup, pk=pk)
     form = WorkingGroupForm(request.POST or None, instance=group)
-    if request.method == "POST" and form.is_valid():
-        saved = service_save(
-            form, lambda: working_group_update(working_group=group, data=form.cleaned_data)
-        )
-        if saved is not None:
-            messages.success(request, _("Changes saved."))
-            return redirect("web:working_group", pk=pk)
-        group.refresh_from_db()
-    return _form_page(request, form, group)
+    return form_page(
+        request,
+        form,
+        save=lambda: working_group_update(working_group=group, data=form.cleaned_data),
+        saved=_("Changes saved."),
+        done=_shown,
+        context=_context(request, group),
+        instance=group,
+    )
 
 
 @changes("crm.delete_workinggroup")
