@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.bulk import analyse, bulk_insert
 from core.queue import ENGAGEMENT_SNAPSHOT_BUILD
@@ -242,7 +243,10 @@ def lapsed_list_save(
     rule = lapsed_rule(snapshot, missed=missed)
     people = lapsed_queryset(snapshot, missed=rule["missed"]).values_list("contact_id", flat=True)
     return contact_list_create(
-        name=name or f"Lapsed regulars (missed {rule['missed']}), as of {snapshot.as_of}",
+        # In the language of whoever saves it: the list's name is what they will see.
+        name=name
+        or _("Lapsed regulars (missed %(missed)s), as of %(date)s")
+        % {"missed": rule["missed"], "date": snapshot.as_of},
         kind=ContactListKind.LAPSED,
         contacts=list(people),
         parameters={"snapshot": snapshot.pk, **rule},

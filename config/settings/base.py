@@ -142,10 +142,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while a management command writes; the busy timeout
-    # turns brief lock contention into a short wait instead of "database is locked".
+    # WAL lets the dev server read while the worker beside it writes; the busy timeout
+    # turns brief lock contention into a short wait instead of "database is locked". A
+    # transaction takes the write lock when it begins (IMMEDIATE): one that began as a
+    # reader and then writes cannot wait for the lock (SQLite refuses at once), which
+    # made a page's save fail while the worker stored a snapshot.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,7 +15,9 @@ def forum_check_in_rows(forum: Forum, *, query: str, limit: int) -> tuple[list, 
     """Up to ``limit`` of a forum's participations, by name, whose person matches the query
     (an e-mail when it holds "@", else every word of a name in any script), and whether
     more matched."""
-    participations = Participation.objects.filter(forum=forum).select_related("contact")
+    participations = Participation.objects.filter(forum=forum).select_related(
+        "contact", "organisation"
+    )
     if "@" in query:
         participations = participations.filter(contact__email__icontains=query)
     else:

@@ -253,3 +253,48 @@ def test_secret_key_can_come_from_a_file(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+SQLITE_RACE = """
+import sqlite3, threading, django
+django.setup()
+from django.db import connection, transaction
+from django.conf import settings
+path = settings.DATABASES["default"]["NAME"]
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE t (x integer)")
+# The worker beside the server holds the write lock for a moment, then commits.
+worker = sqlite3.connect(path, timeout=20, check_same_thread=False, isolation_level=None)
+worker.execute("BEGIN IMMEDIATE")
+worker.execute("INSERT INTO t VALUES (1)")
+threading.Timer(1.0, lambda: worker.execute("COMMIT")).start()
+# A page's save: reads, then writes, in one transaction.
+with transaction.atomic():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM t")
+        cursor.execute("INSERT INTO t VALUES (2)")
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM t")
+    print(cursor.fetchone()[0])
+"""
+
+
+def test_on_sqlite_a_save_waits_for_the_worker_instead_of_failing(tmp_path):
+    """A transaction that read first could not wait for the write lock (SQLite answers
+    "database is locked" at once): a page's save failed with a 500 while `make run`'s worker
+    stored a snapshot. Transactions now take the lock when they begin, and wait for it."""
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_RACE],
+        cwd=ROOT,
+        env={
+            **CLEAN_ENV,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}",
+            "EMBEDDED_BROKER_DIR": str(tmp_path / "broker"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "2"

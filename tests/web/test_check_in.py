@@ -148,3 +148,28 @@ def test_check_in_with_a_search_runs_the_same_queries_whatever_it_finds(coordina
     first = count(small)
     bigger = gathering(people=8, days_from_today=0, tag="-more")
     assert count(bigger) == first  # and the first forum's people are walk-ins here
+
+
+def test_namesakes_are_told_apart_by_organisation_and_city(coordinator_client):
+    from tests.factories import ContactFactory, ForumFactory, OrganisationFactory
+
+    forum = ForumFactory()
+    for city, organisation in (("Almaty", "Green Almaty"), ("Shymkent", "Steppe Studio")):
+        contact = ContactFactory(given_name="Iliyas", family_name="Abenov", city=city)
+        participation_create(
+            contact=contact, forum=forum, organisation=OrganisationFactory(name=organisation)
+        )
+    html = page_of(coordinator_client, forum, q="Abenov")
+    assert "Green Almaty · Almaty" in html
+    assert "Steppe Studio · Shymkent" in html
+
+
+def test_the_forum_page_judges_the_balance_only_once_people_came(coordinator_client):
+    from tests.factories import ForumFactory
+
+    forum = ForumFactory()
+    forum.programme.sector_targets = {"government": 0.2}
+    forum.programme.save()
+    html = coordinator_client.get(reverse("web:forum", args=[forum.pk])).content.decode()
+    assert "Nobody has been marked as attended yet" in html
+    assert "Below target" not in html

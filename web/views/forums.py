@@ -85,6 +85,7 @@ def forum_detail(request, pk: int):
             "table": table,
             "roles": roles,
             "sector_rows": sector_rows,
+            "sector_rows_attended": sum(by_sector.values()),
             "targets": targets,
             "gaps": gaps,
             "growth": growth,
