@@ -108,6 +108,11 @@ def invitation_templates() -> QuerySet[MessageTemplate]:
     return MessageTemplate.objects.filter(purpose=ConsentPurpose.WORKING_GROUP).order_by("name")
 
 
+def follow_up_templates() -> QuerySet[MessageTemplate]:
+    """The templates a forum's follow-up can be sent with (forum updates)."""
+    return MessageTemplate.objects.filter(purpose=ConsentPurpose.FORUM_UPDATES).order_by("name")
+
+
 def forum_follow_up(forum_id: int) -> tuple[FollowUp | None, dict[str, int] | None]:
     """A forum's follow-up mailing, if planned, and its outbox by status once it exists."""
     follow_up = (

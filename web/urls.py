@@ -33,6 +33,7 @@ urlpatterns = [
     path("forums/", forums.forum_list, name="forums"),
     path("files/<path:name>", documents.document_download, name="document"),
     path("forums/<int:pk>/", forums.forum_detail, name="forum"),
+    path("forums/<int:pk>/follow-up/", forums.forum_follow_up_set, name="forum_follow_up"),
     path("forums/<int:pk>/check-in/", forums.forum_check_in, name="forum_check_in"),
     path("forums/<int:pk>/check-in/all/", forums.forum_mark_all, name="forum_mark_all"),
     path("forums/<int:pk>/check-in/walk-in/", forums.forum_walk_in, name="forum_walk_in"),

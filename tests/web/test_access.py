@@ -42,6 +42,7 @@ def every_page(world) -> dict[str, tuple[str, str]]:
         "forum": ("get", reverse("web:forum", args=[forum.pk])),
         "forum_check_in": ("get", reverse("web:forum_check_in", args=[forum.pk])),
         "forum_mark_all": ("post", reverse("web:forum_mark_all", args=[forum.pk])),
+        "forum_follow_up": ("post", reverse("web:forum_follow_up", args=[forum.pk])),
         "participation_mark": ("post", reverse("web:participation_mark", args=[participation.pk])),
         "forum_walk_in": ("post", reverse("web:forum_walk_in", args=[forum.pk])),
         "forum_people_add": ("get", reverse("web:forum_people_add", args=[forum.pk])),

@@ -28,7 +28,7 @@ from outreach.audience import (
     WorkingGroupAudience,
 )
 from outreach.models import MessageTemplate
-from outreach.selectors import invitation_templates
+from outreach.selectors import follow_up_templates, invitation_templates
 
 
 class SafeIds:
@@ -222,3 +222,17 @@ class ScheduleForm(forms.Form):
     days_after_forum = forms.IntegerField(
         label=_("Or days after the forum"), required=False, min_value=0, max_value=365
     )
+
+
+class FollowUpForm(forms.Form):
+    """A forum's follow-up mailing: which forum-updates template, how many days after."""
+
+    template = ModelChoiceField(label=_("Template"), queryset=MessageTemplate.objects.none())
+    days_after = forms.IntegerField(
+        label=_("Days after the forum"), min_value=0, max_value=365, initial=3
+    )
+    enabled = forms.BooleanField(label=_("Send it"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = follow_up_templates()

@@ -23,8 +23,9 @@ from crm.services.participation import (
 from engagement.selectors import attended_by_sector_and_role, balance
 from network.selectors import forum_growth_of, snapshot_select
 from outreach.selectors import forum_follow_up
+from outreach.services.mailings import follow_up_set
 from web.access import changes, may, page
-from web.forms import AttendanceForm, BulkAttendanceForm
+from web.forms import AttendanceForm, BulkAttendanceForm, FollowUpForm
 from web.forms.participation import WalkInContactForm, WalkInForm
 from web.views.forum_people import forum_people_context
 
@@ -90,6 +91,20 @@ def forum_detail(request, pk: int):
             "gaps": gaps,
             "growth": growth,
             "follow_up": follow_up,
+            # Not once it has been sent: the follow-up then points at its mailing for good.
+            "follow_up_form": FollowUpForm(
+                initial={
+                    "template": follow_up.template_id,
+                    "days_after": follow_up.days_after,
+                    "enabled": follow_up.enabled,
+                }
+                if follow_up
+                # Back from writing a template here: it is the one chosen.
+                else {"template": request.GET.get("template")}
+            )
+            if may(request.user, "outreach.add_followup", "outreach.change_followup")
+            and not (follow_up and follow_up.mailing_id)
+            else None,
             "follow_up_counts": follow_up_counts,
             "can_check_in": may(request.user, "crm.change_participation"),
             **people,
@@ -233,3 +248,21 @@ def forum_walk_in(request, pk: int):
             return render(request, "web/forums/checkin.html", context)
     messages.success(request, _("%(name)s marked as attended.") % {"name": contact.full_name})
     return _back_to_check_in(pk, contact.full_name)
+
+
+@require_POST
+@changes("outreach.add_followup", "outreach.change_followup")
+def forum_follow_up_set(request, pk: int):
+    """Plan (or change) the forum's follow-up mailing; the scheduler sends it once."""
+    forum = get_object_or_404(Forum, pk=pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
+    else:
+        try:
+            follow_up_set(forum=forum, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Follow-up saved."))
+    return redirect(f"{reverse('web:forum', args=[pk])}#follow-up")
