@@ -171,3 +171,30 @@ def test_mailings_already_sent_cannot_be_sent_again(world, coordinator_client):
     assert "already sent or cancelled" in response.content.decode()
     assert Mailing.objects.get(pk=mailing.pk).status == "cancelled"
     assert 'id="mailing-result"' in response.content.decode()
+
+
+def test_compose_names_each_template_with_its_purpose_and_refuses_a_mismatch(
+    coordinator_client,
+):
+    from outreach.models import Mailing
+    from outreach.services.mailings import template_save
+
+    invite = template_save(
+        name="Join us",
+        purpose="working_group",
+        translations=[{"language": "en", "subject": "Join", "body_text": "Hello"}],
+    )
+    page = coordinator_client.get(reverse("web:mailing_new")).content.decode()
+    assert "Join us · Working-group invitations" in page
+    response = coordinator_client.post(
+        reverse("web:mailing_new"),
+        {
+            "name": "Thanks",
+            "purpose": "forum_updates",
+            "template": invite.pk,
+            "audience_kind": "lapsed",
+        },
+    )
+    assert response.status_code == 200
+    assert "This template is for" in response.content.decode()
+    assert not Mailing.objects.exists()

@@ -57,6 +57,13 @@ class ModelChoiceField(SafeIds, forms.ModelChoiceField):
         return super().to_python(self._checked(value))
 
 
+class TemplateChoiceField(ModelChoiceField):
+    """Message templates named with their purpose, so the right one is easy to pick."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.get_purpose_display()}"
+
+
 class ModelMultipleChoiceField(SafeIds, forms.ModelMultipleChoiceField):
     def clean(self, value):
         return super().clean(self._checked(value))
@@ -155,8 +162,8 @@ AUDIENCE_FIELDS = {
 class MailingForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=200)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    template = ModelChoiceField(
-        label=_("Template"), queryset=MessageTemplate.objects.order_by("name")
+    template = TemplateChoiceField(
+        label=_("Template"), queryset=MessageTemplate.objects.order_by("purpose", "name")
     )
     audience_kind = forms.ChoiceField(label=_("Audience"), choices=AUDIENCE_KINDS)
     forum = ModelChoiceField(
@@ -190,6 +197,17 @@ class MailingForm(forms.Form):
         for kind, names in AUDIENCE_FIELDS.items():
             for name in names:
                 self.fields[name].audience_kind = kind
+
+    def clean(self):
+        data = super().clean()
+        template, purpose = data.get("template"), data.get("purpose")
+        if template and purpose and template.purpose != purpose:
+            self.add_error(
+                "template",
+                _("This template is for “%(purpose)s”: choose one for this mailing's purpose.")
+                % {"purpose": template.get_purpose_display()},
+            )
+        return data
 
     def audience(self) -> Audience:
         data = self.cleaned_data
