@@ -127,6 +127,7 @@ urlpatterns = [
         contact_records.affiliation_new,
         name="affiliation_new",
     ),
+    path("affiliations/<int:pk>/edit/", contact_records.affiliation_edit, name="affiliation_edit"),
     path(
         "affiliations/<int:pk>/end/",
         contact_records.affiliation_end_view,

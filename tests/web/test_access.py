@@ -100,6 +100,7 @@ def record_pages(world, document) -> dict[str, tuple[str, str]]:
         "membership_new": ("get", reverse("web:membership_new", args=[group.pk])),
         "membership_end": ("post", reverse("web:membership_end", args=[membership.pk])),
         "affiliation_new": ("get", reverse("web:affiliation_new", args=[contact.pk])),
+        "affiliation_edit": ("get", reverse("web:affiliation_edit", args=[affiliation.pk])),
         "affiliation_end": ("post", reverse("web:affiliation_end", args=[affiliation.pk])),
         "consent_new": ("get", reverse("web:consent_new", args=[contact.pk])),
     }  # fmt: skip
@@ -111,7 +112,7 @@ FORM_PAGES = {
     "programme_delete", "forum_new", "forum_edit", "forum_delete", "organisation_new",
     "organisation_edit", "organisation_delete", "working_group_new", "working_group_edit",
     "working_group_delete", "membership_new", "affiliation_new", "consent_new",
-    "forum_people_add", "template_new", "template_edit",
+    "forum_people_add", "template_new", "template_edit", "affiliation_edit",
 }  # fmt: skip
 
 

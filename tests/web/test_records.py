@@ -579,3 +579,31 @@ def test_record_pages_run_the_same_number_of_queries_whatever_the_data(coordinat
     bigger = records(6, tag="-more")
     again = {name: count_queries(coordinator_client, url) for name, url in _urls(bigger).items()}
     assert again == first
+
+
+def test_an_affiliation_is_corrected_in_place_and_a_bad_date_changes_nothing(
+    coordinator_client, viewer_client, small
+):
+    from crm.models import Affiliation
+
+    affiliation = Affiliation.objects.filter(contact=small["people"][0]).order_by("pk").first()
+    url = reverse("web:affiliation_edit", args=[affiliation.pk])
+    assert viewer_client.get(url).status_code == 403
+    page = text(coordinator_client.get(url))
+    assert "Affiliation of" in page
+    data = {
+        "organisation": affiliation.organisation_id,
+        "position": "Deputy head",
+        "start_date": "2015-01-01",
+        "end_date": "",
+        "is_primary": "on",
+    }
+    assert coordinator_client.post(url, data).status_code == 302
+    affiliation.refresh_from_db()
+    assert affiliation.position == "Deputy head"
+    response = coordinator_client.post(
+        url, {**data, "position": "Adviser", "end_date": "2014-01-01"}
+    )
+    assert response.status_code == 200  # the form again, with the model's own message
+    affiliation.refresh_from_db()
+    assert (affiliation.position, affiliation.end_date) == ("Deputy head", None)

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import Affiliation, ConsentSource, Contact
-from crm.services.affiliations import affiliation_create, affiliation_end
+from crm.services.affiliations import affiliation_create, affiliation_end, affiliation_update
 from crm.services.consent import consent_record
 from web.access import changes
 from web.forms.records import AffiliationEndForm, AffiliationForm, ConsentForm
-from web.views.record_pages import service_save
+from web.views.record_pages import form_page, service_save
 
 
 def _form_page(request, form, contact, title):
@@ -41,6 +41,27 @@ def affiliation_new(request, pk: int):
             return redirect("web:contact", pk=pk)
     title = _("New affiliation of %(name)s") % {"name": contact.full_name}
     return _form_page(request, form, contact, title)
+
+
+@changes("crm.change_affiliation")
+def affiliation_edit(request, pk: int):
+    """Correct an affiliation: its organisation, position, dates, whether it is primary."""
+    affiliation = get_object_or_404(Affiliation.objects.select_related("contact"), pk=pk)
+    contact = affiliation.contact
+    form = AffiliationForm(request.POST or None, instance=affiliation)
+    return form_page(
+        request,
+        form,
+        save=lambda: affiliation_update(affiliation=affiliation, data=form.cleaned_data),
+        saved=_("Changes saved."),
+        done=lambda saved: reverse("web:contact", args=[contact.pk]),
+        context={
+            "section": "contacts",
+            "title": _("Affiliation of %(name)s") % {"name": contact.full_name},
+            "back": reverse("web:contact", args=[contact.pk]),
+        },
+        instance=affiliation,
+    )
 
 
 @require_POST
