@@ -6,6 +6,7 @@ here validates: callers produce rows that satisfy the model's rules, and the dat
 constraints reject any that do not.
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
@@ -48,3 +49,9 @@ def analyse(*tables: str) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"{command} {connection.ops.quote_name(table)}")
+
+
+def float_or_null(value) -> float | None:
+    """A number for a database row: NaN (numpy's "no value") becomes NULL."""
+    value = float(value)
+    return None if math.isnan(value) else value

@@ -2,7 +2,6 @@
 snapshot pattern of core.snapshots), and lapsed lists for outreach."""
 
 import datetime
-import math
 import time
 from dataclasses import dataclass
 
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.bulk import analyse, bulk_insert
+from core.bulk import analyse, bulk_insert, float_or_null
 from core.queue import ENGAGEMENT_SNAPSHOT_BUILD
 from core.snapshots import SnapshotJob
 from crm.models import ContactList, ContactListKind
@@ -165,11 +164,6 @@ def engagement_snapshot_compute(*, as_of: datetime.date | None = None) -> Engage
     return ENGAGEMENT_SNAPSHOTS.compute_now(as_of=as_of)
 
 
-def _float(value):
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
 def _store_actors(model, snapshot, id_column, ids, result: EngagementFigures, inputs: Inputs,
                   *, sectors_of, extra_columns, extra):  # fmt: skip
     forum_ids = inputs.forum_ids
@@ -189,7 +183,7 @@ def _store_actors(model, snapshot, id_column, ids, result: EngagementFigures, in
                 None if last < 0 else datetime.date.fromordinal(int(forum_days[last])),
                 int(result.forums_attended[i]),
                 int(result.forums_counted[i]),
-                _float(result.attendance_rate[i]),
+                float_or_null(result.attendance_rate[i]),
                 *(int(c) for c in result.role_counts[i]),
                 int(result.held_since_first[i]),
                 int(result.missed_since_last[i]),

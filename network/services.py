@@ -3,12 +3,11 @@ snapshot pattern of core.snapshots)."""
 
 import datetime
 import json
-import math
 from collections.abc import Callable
 
 from django.conf import settings
 
-from core.bulk import analyse, bulk_insert
+from core.bulk import analyse, bulk_insert, float_or_null
 from core.queue import NETWORK_SNAPSHOT_BUILD
 from core.snapshots import SnapshotJob
 from crm.models import Programme
@@ -124,11 +123,6 @@ def network_snapshot_compute(
     )
 
 
-def _float(value) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
 def _metric_rows(metrics: NodeMetrics, index: int, known: bool) -> list:
     """One node's values of METRIC_COLUMNS, in their order."""
     sector_ties = {
@@ -143,11 +137,11 @@ def _metric_rows(metrics: NodeMetrics, index: int, known: bool) -> list:
         "closeness": float(metrics.closeness[index]),
         "pagerank": float(metrics.pagerank[index]),
         "community": int(metrics.community[index]),
-        "constraint": _float(metrics.constraint[index]),
-        "effective_size": _float(metrics.effective_size[index]),
+        "constraint": float_or_null(metrics.constraint[index]),
+        "effective_size": float_or_null(metrics.effective_size[index]),
         "cross_sector_ties": int(metrics.cross_sector_ties[index]) if known else None,
         "sectors_reached": int(metrics.sectors_reached[index]) if known else None,
-        "ei_index": _float(metrics.ei_index[index]) if known else None,
+        "ei_index": float_or_null(metrics.ei_index[index]) if known else None,
         **{
             role.value: int(metrics.brokerage[role][index]) if known else None
             for role in BrokerageRole
@@ -244,7 +238,7 @@ def network_snapshot_store(*, snapshot: NetworkSnapshot, analysis: NetworkAnalys
             members=int(sectors.members[g]),
             internal_ties=int(sectors.ties[g, g]),
             external_ties=int(sectors.ties[g].sum() - sectors.ties[g, g]),
-            ei_index=_float(sectors.ei_index[g]),
+            ei_index=float_or_null(sectors.ei_index[g]),
             density_within=float(sectors.density[g, g]),
         )
         for g in range(len(SECTOR_ORDER))
