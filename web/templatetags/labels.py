@@ -2,7 +2,8 @@
 
 from django import template
 
-from crm.models import Sector
+from crm.models import Sector, choices
+from crm.models.choices import UNKNOWN_SECTOR, UNKNOWN_SECTOR_NAME
 from outreach.models import OutboxStatus, SuppressionReason
 
 register = template.Library()
@@ -19,11 +20,11 @@ def outbox_status(code: str) -> str:
 
 @register.filter
 def sector_label(code: str) -> str:
-    """The translated name of a sector ("business" → "Business"); "—" for none."""
-    try:
-        return Sector(code).label
-    except ValueError:
-        return code or "—"
+    """The translated name of a sector ("business" → "Business"), the unknown one included
+    (blank, or its name where sectors are listed as words), as crm.models.choices says it."""
+    if code in (UNKNOWN_SECTOR, UNKNOWN_SECTOR_NAME):
+        return choices.sector_label(UNKNOWN_SECTOR)
+    return choices.sector_label(code) if code in Sector.values else code
 
 
 @register.filter
